@@ -16,7 +16,7 @@ const save = (layout: LayoutInput, query = "", store = "shop") =>
   t.server.app.inject({ method: "PUT", url: `/api/v1/stores/${store}/layout${query}`, headers: { authorization: `Bearer ${t.admin}` }, payload: layout });
 type Listed = { layouts: { version: number; validFrom: number }[]; zones: { id: string; name: string; version: number; validFrom: number }[] };
 const listed = async (store = "shop") => (await t.get<Listed>(`/api/v1/stores/${store}/layouts`)).body;
-const inForceAt = async (at: number, store = "shop") => (await t.get<{ version: number; name: string }>(`/api/v1/stores/${store}/layout?at=${at}`)).body;
+const inForceAt = async (at: number, store = "shop") => (await t.get<{ version: number; name: string; zones: { id: string; name: string }[] }>(`/api/v1/stores/${store}/layout?at=${at}`)).body;
 
 describe("a save at the instant of a version saved for later", () => {
   it("replaces it: the second save for next Monday's refit is the one listed, the first's number not used again", async () => {
@@ -49,15 +49,11 @@ describe("a save at the instant of a version saved for later", () => {
     expect(audit.body.entries.filter((e) => e.action === "layout.replace").map((e) => e.details.replaced)).toEqual([3, 2]);
   });
 
-  it("leaves a store's first version (in force before its date) and past versions alone", async () => {
+  it("leaves a store's first version (in force before its date) alone", async () => {
     const opening = Date.now() + 3 * DAY;
     await save(smallLayout({ name: "Opening", validFrom: opening }), "", "new");
     await save(smallLayout({ name: "Opening, again", validFrom: opening }), "", "new");
     expect((await listed("new")).layouts.map((l) => l.version)).toEqual([1, 2]);
-    // A past instant (validFrom 0 twice): history, as before.
-    await save(smallLayout({ validFrom: 0 }), "", "old");
-    await save(smallLayout({ validFrom: 0 }), "", "old");
-    expect((await listed("old")).layouts.map((l) => l.version)).toEqual([1, 2]);
   });
 
   it("is refused (409) when the version at that instant is an experiment's change, and a correction may not land on another's instant", async () => {
@@ -94,5 +90,42 @@ describe("GET .../layouts lists every zone id the versions had", () => {
     expect(zones.find((z) => z.id === "coffee-bar")).toEqual({ id: "coffee-bar", name: "Coffee bar", version: 1, validFrom: 0 });
     expect(zones.map((z) => z.id)).toEqual([...base.zones.map((z) => z.id as string), "coffee-bar"].sort());
     expect(zones.find((z) => z.id === "entrance")?.version).toBe(2);
+  });
+});
+
+describe("a save at the instant of a past version, or of the one in force", () => {
+  it("is refused (409, in words): the past version keeps its time, its figures read with it; a later instant is a new version", async () => {
+    const opened = Date.now() - 30 * DAY;
+    const refit = Date.now() - 10 * DAY;
+    expect((await save(smallLayout({ name: "Opening", validFrom: opened }), "", "past")).statusCode).toBe(200);
+    expect((await save(smallLayout({ name: "Refit", validFrom: refit }), "", "past")).statusCode).toBe(200);
+    // The refit, in force since 10 days ago, saved again at its instant (old code: version 3, in force there, version 2 never).
+    const again = await save(smallLayout({ name: "Refit, redrawn", validFrom: refit }), "?seen=2", "past");
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toBe(
+      `layout version 2 of store "past" has been in force since ${new Date(refit).toISOString()}, this save's validFrom: a past version cannot be replaced (history is kept: the figures were counted on it), and a version saved at its very instant would take its place for ever. Save from now (validFrom: the time of the save), or pick a later instant (${new Date(refit + 60_000).toISOString()}, say): a version from then is read for the figures from then, and version 2 stays in force until it`,
+    );
+    // The opening version, replaced since: its period is named.
+    const first = await save(smallLayout({ name: "Opening, redrawn", validFrom: opened }), "", "past");
+    expect(first.statusCode).toBe(409);
+    expect(first.json().message).toMatch(new RegExp(`^layout version 1 of store "past" was in force from ${new Date(opened).toISOString()} until ${new Date(refit).toISOString()}, this save's validFrom`));
+    expect((await listed("past")).layouts).toEqual([
+      { version: 1, validFrom: opened },
+      { version: 2, validFrom: refit },
+    ]);
+    expect([(await inForceAt(refit, "past")).name, (await inForceAt(refit - 1, "past")).name]).toEqual(["Refit", "Opening"]);
+    // A later instant, past too, is a new version from then (a retroactive correction): version 2 keeps its minute.
+    const later = await save(smallLayout({ name: "Refit, redrawn", validFrom: refit + 60_000 }), "?seen=2", "past");
+    expect([later.statusCode, later.json().version]).toEqual([200, 3]);
+    expect([(await inForceAt(refit, "past")).version, (await inForceAt(refit + 60_000, "past")).version]).toEqual([2, 3]);
+    // Saved from now: as always.
+    expect((await save(smallLayout({ name: "Now", validFrom: Date.now() }), "", "past")).statusCode).toBe(200);
+  });
+
+  it("since always (validFrom 0) is no instant: saved again at 0, the layout for all the store's history, as before", async () => {
+    await save(smallLayout({ validFrom: 0 }), "", "old");
+    const again = await save({ ...smallLayout({ validFrom: 0 }), zones: smallLayout().zones.map((z) => (z.id === "fruit" ? { ...z, name: "Fruit & veg" } : z)) }, "", "old");
+    expect([again.statusCode, again.json().version]).toEqual([200, 2]);
+    expect((await inForceAt(Date.now() - 30 * DAY, "old")).zones.find((z) => z.id === "fruit")?.name).toBe("Fruit & veg");
   });
 });

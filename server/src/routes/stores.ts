@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, scheduledAt, zonesUsed, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
+import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, pastVersionAt, scheduledAt, zonesUsed, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
 import type { LayoutChangeRefusal, LayoutNewer } from "../storage/types.js";
@@ -146,6 +146,23 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // force at every instant is what it would have been; only the version that could never be in force is gone.
       const now = services.now();
       const sameInstant = replaces === undefined && input.validFrom > now ? scheduledAt(await storage.stores.versions(store), input.validFrom, now) : null;
+      // A past version (or the one in force) at this very instant: a version saved then would take its place for ever (in
+      // force wherever it was), though it was in force and the figures since were counted on it. History is kept, as a
+      // cancel or a correction of it is refused; a later instant, even a past one, is a new version from then. validFrom 0
+      // is no instant but "since always": a save at 0 is the store's layout for all its history (a zone renamed in every
+      // report, a script that PUTs its layout), as before.
+      if (replaces === undefined && input.validFrom > 0 && input.validFrom <= now) {
+        const all = await storage.stores.versions(store);
+        const past = pastVersionAt(all, input.validFrom, now);
+        if (past) {
+          const iso = (ms: number) => new Date(ms).toISOString();
+          const next = all.filter((v) => v.validFrom > past.validFrom && v.validFrom <= now).sort((a, b) => a.validFrom - b.validFrom)[0];
+          throw httpError(
+            409,
+            `layout version ${past.version} of store "${store}" ${next ? `was in force from ${iso(past.validFrom)} until ${iso(next.validFrom)}` : `has been in force since ${iso(past.validFrom)}`}, this save's validFrom: a past version cannot be replaced (history is kept: the figures were counted on it), and a version saved at its very instant would take its place for ever. Save from now (validFrom: the time of the save), or pick a later instant (${iso(past.validFrom + 60_000)}, say): a version from then is read for the figures from then, and version ${past.version} stays in force until it`,
+          );
+        }
+      }
       const saveNew = async () => {
         let layout: Layout;
         if (seen === undefined) layout = await storage.stores.saveLayout(store, input, services.now());
