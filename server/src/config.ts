@@ -1,6 +1,7 @@
 import { DEFAULT_CLOCK_WARN_MS, LIMITS, LOG_LEVELS } from "@footfall/core";
 import { resolve } from "node:path";
 import { publicUrlProblem } from "./digests/links.js";
+import { parseUrl } from "./urls.js";
 
 /** Server settings, from the environment with defaults that work for a demo. */
 export interface ServerConfig {
@@ -102,13 +103,7 @@ const BROKER_PROTOCOLS = new Set(["mqtt:", "mqtts:", "tcp:", "tls:", "ssl:", "ws
 function mqttUrlFrom(env: NodeJS.ProcessEnv): string | null {
   const raw = env.FOOTFALL_MQTT_URL;
   if (!raw) return null;
-  let protocol = "";
-  try {
-    protocol = new URL(raw).protocol;
-  } catch {
-    /* said below */
-  }
-  if (!BROKER_PROTOCOLS.has(protocol))
+  if (!BROKER_PROTOCOLS.has(parseUrl(raw)?.protocol ?? ""))
     throw new ConfigError(`FOOTFALL_MQTT_URL="${raw}" is not a broker URL: write e.g. mqtt://mosquitto:1883 or mqtts://broker.example.com:8883 (unset: the embedded broker)`);
   return raw;
 }
@@ -171,12 +166,7 @@ function checkOtherSettings(env: NodeJS.ProcessEnv): void {
   if (publicUrl) throw new ConfigError(publicUrl);
   const smtp = env.FOOTFALL_SMTP_URL;
   if (smtp) {
-    let protocol = "";
-    try {
-      protocol = new URL(smtp).protocol;
-    } catch {
-      /* said below */
-    }
+    const protocol = parseUrl(smtp)?.protocol;
     if (protocol !== "smtp:" && protocol !== "smtps:")
       throw new ConfigError(`FOOTFALL_SMTP_URL is not an smtp:// or smtps:// URL: write e.g. smtp://user:password@mail.example.com:587 (smtps:// for TLS on connect), or unset it (no digests)`);
   }

@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import { localMidnight } from "@footfall/core";
 import { localDate, type Period } from "./schedule.js";
+import { isHttpUrl, parseUrl } from "../urls.js";
 
 /**
  * The address people open the UI at, ending with "/": FOOTFALL_PUBLIC_URL (e.g. https://footfall.example.com/,
@@ -28,13 +29,7 @@ export function publicUrl(env: NodeJS.ProcessEnv = process.env): string {
 export function publicUrlProblem(env: NodeJS.ProcessEnv): string | null {
   const raw = env.FOOTFALL_PUBLIC_URL;
   if (!raw) return null;
-  let protocol = "";
-  try {
-    protocol = new URL(raw).protocol;
-  } catch {
-    /* said below */
-  }
-  return protocol === "http:" || protocol === "https:"
+  return isHttpUrl(parseUrl(raw))
     ? null
     : `FOOTFALL_PUBLIC_URL="${raw}" is not an http:// or https:// URL: write the address people open the UI at (e.g. https://footfall.example.com/), or unset it`;
 }

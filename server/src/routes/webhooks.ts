@@ -6,6 +6,7 @@ import type { WebhookDelivery, WebhookInfo } from "../storage/types.js";
 import { audit } from "../admin/audit.js";
 import { FETCH_BLOCKED_PORTS, hookWants } from "../webhooks/dispatcher.js";
 import { httpError } from "./http-errors.js";
+import { isHttpUrl, parseUrl } from "../urls.js";
 import { ErrorBody, StoreParams, errorResponses } from "./schemas.js";
 
 const HookParams = Type.Object({ store: StoreParams.properties.store, hook: Type.String({ pattern: "^wh_[0-9a-f]{16}$", description: "webhook id" }) });
@@ -51,13 +52,9 @@ const deliveryOut = (d: WebhookDelivery): Static<typeof DeliveryBody> => ({
 });
 
 function checkUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw httpError(400, `url "${url}" is not a URL: give an absolute http:// or https:// URL`);
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw httpError(400, `url must be http:// or https://, not ${u.protocol}`);
+  const u = parseUrl(url);
+  if (!u) throw httpError(400, `url "${url}" is not a URL: give an absolute http:// or https:// URL`);
+  if (!isHttpUrl(u)) throw httpError(400, `url must be http:// or https://, not ${u.protocol}`);
   if (u.username || u.password) throw httpError(400, "url must not carry a user name or password: the signature authenticates the server");
   if (u.port && FETCH_BLOCKED_PORTS.has(Number(u.port)))
     throw httpError(400, `url: port ${u.port} is one the server's HTTP client never connects to (the Fetch standard's blocked ports, such as 6000, 6665-6669 and 10080): give the receiver another port`);
