@@ -20,7 +20,7 @@ import type { Digest } from "../storage/types.js";
 import { CHART_CID, composeDigest, digestTarget, mailConfig, sendMail } from "./mail.js";
 import { lastFinishedPeriod, periodOf, periodToSend, type Period } from "./schedule.js";
 import { publicUrl } from "./links.js";
-import { digestDeliveryId, digestWebhookBody, queueDigestWebhook } from "./webhook.js";
+import { digestDeliveryId, digestWebhookBody, queueDigestWebhook, type QueuedDigest } from "./webhook.js";
 
 export const RETRY_BASE_MS = 2 * 60_000;
 export const RETRY_CAP_MS = 60 * 60_000;
@@ -40,7 +40,14 @@ export interface SendResult {
   recipients: string[];
   /** The webhook it was queued for (its hook's id), or null. */
   webhook: string | null;
+  /** Its delivery in that hook's queue (queued by this send, or by an earlier attempt whose mail failed: not twice), or null. */
+  webhookDelivery: QueuedDigest | null;
+  /** Whether it was mailed (false: no recipients, the webhook only). */
+  mailed: boolean;
 }
+
+/** A send whose mail failed after its webhook delivery was queued: the error, with that delivery (it goes on its own). */
+export type MailFailure = Error & { webhookDelivery?: QueuedDigest | null };
 
 /** Whether a digest goes by mail (it has recipients), and so needs FOOTFALL_SMTP_URL. */
 const byMail = (d: Digest): boolean => d.recipients.length > 0;
@@ -63,7 +70,8 @@ export class DigestScheduler {
   start(everyMs = Number(this.env.FOOTFALL_DIGEST_CHECK_MS) || 60_000): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.tick().catch((err: unknown) => this.services.log.error({ err }, "digests: the schedule check failed"));
+      // PostgreSQL not answering is said once per outage by its storage, not here at every check.
+      this.tick().catch((err: unknown) => void (this.services.storage.connectionLost?.(err) || this.services.log.error({ err }, "digests: the schedule check failed")));
     }, everyMs);
     this.timer.unref();
   }
@@ -152,8 +160,11 @@ export class DigestScheduler {
     const config = mailConfig(this.env);
     if ("error" in config && byMail(d)) throw Object.assign(new Error(config.error), { statusCode: 503 });
     const period = await this.periodToSend(d, periodKey);
-    // Sent again on purpose: a delivery of its own to the webhook, not the scheduled one's (which its hook has taken once).
-    const result = await this.send(d, period, "error" in config ? null : config, this.services.now());
+    // The webhook's delivery: a failed period sent again is the schedule's (its attempts queued it before their mail
+    // failed: not queued twice). Else sent again on purpose: a delivery of its own, keyed by the last send that
+    // completed, so that pressing Send now again after its mail failed (none completed since) re-sends the mail only.
+    const again = d.failedPeriod === period.key ? undefined : (d.lastSentAt ?? 0);
+    const result = await this.send(d, period, "error" in config ? null : config, again);
     await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
     return result;
   }
@@ -169,7 +180,7 @@ export class DigestScheduler {
    * and why it would not go out as things are (`mailProblem`: no FOOTFALL_SMTP_URL), so an admin
    * can check a digest before its recipients get it.
    */
-  async preview(d: Digest, periodKey?: string): Promise<SendResult & { text: string; chartPng: Buffer; mailProblem: string | null; webhookBody: string | null }> {
+  async preview(d: Digest, periodKey?: string): Promise<Omit<SendResult, "webhookDelivery" | "mailed"> & { text: string; chartPng: Buffer; mailProblem: string | null; webhookBody: string | null }> {
     const mail = mailConfig(this.env);
     const period = await this.periodToSend(d, periodKey);
     const content = await composeDigest(this.services, d, period, "error" in mail ? "Footfall" : mail.from, publicUrl(this.env));
@@ -208,8 +219,11 @@ export class DigestScheduler {
   private async send(d: Digest, period: Period, mail: { url: string; from: string } | null, again?: number): Promise<SendResult> {
     const content = await composeDigest(this.services, d, period, mail?.from ?? "Footfall", publicUrl(this.env));
     if (!content) throw new Error(`the digest's ${d.scope} "${d.target}" no longer exists`);
-    if (d.webhook) await queueDigestWebhook(this.services, d.webhook, digestDeliveryId(d.id, period.key, again), content.webhook);
-    if (byMail(d)) await sendMail(mail!.url, content.mail);
-    return { id: d.id, period: period.key, subject: content.mail.subject, recipients: d.recipients, webhook: d.webhook };
+    const webhookDelivery = d.webhook ? await queueDigestWebhook(this.services, d.webhook, digestDeliveryId(d.id, period.key, again), content.webhook) : null;
+    if (byMail(d))
+      await sendMail(mail!.url, content.mail).catch((err: unknown) => {
+        throw Object.assign(err as Error, { webhookDelivery }) as MailFailure;
+      });
+    return { id: d.id, period: period.key, subject: content.mail.subject, recipients: d.recipients, webhook: d.webhook, webhookDelivery, mailed: byMail(d) };
   }
 }

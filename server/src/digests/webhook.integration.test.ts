@@ -172,7 +172,8 @@ describe("a digest delivered to a webhook, with links into the UI", () => {
     expect(noWhere.body.message).toMatch(/body\/recipients: give at least one address, or a webhook/);
     const unknown = await t.request("POST", "/api/v1/digests", { scope: "store", target: "b", frequency: "daily", recipients: [], hour: 8, webhook: "nope" });
     expect(unknown.body.message).toMatch(/body\/webhook: no webhook "nope"/);
-    const created = await t.request("POST", "/api/v1/digests", { scope: "store", target: "b", frequency: "daily", recipients: [], hour: 8, webhook: hookId });
+    // Store a's digest (its hook is store a's: a store's digest goes only to that store's hooks).
+    const created = await t.request("POST", "/api/v1/digests", { scope: "store", target: "a", frequency: "daily", recipients: [], hour: 8, webhook: hookId });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     receiver.failing = true;
     const mailsBefore = mails.length;
@@ -184,10 +185,10 @@ describe("a digest delivered to a webhook, with links into the UI", () => {
     clock += 5 * 60_000;
     t.server.services.webhooks!.kick();
     const [, d] = await delivered("digest.daily", 2);
-    expect(d!.body.store).toBe("b");
+    expect(d!.body.store).toBe("a");
     const data = d!.body.data as { now: Figures; links: { chain: string; stores: Record<string, string> } };
     const overview = await t.request("GET", `/api/v1/overview?from=${D}&to=${D + DAY}`);
-    const row = (overview.body.stores as { id: string; figures: Figures }[]).find((s) => s.id === "b")!;
+    const row = (overview.body.stores as { id: string; figures: Figures }[]).find((s) => s.id === "a")!;
     expect(pick(data.now)).toEqual(pick(row.figures));
     expect(data.links.chain).toBe(`${PUBLIC}#/chain?from=${D}&to=${D + DAY}`);
     expect(mails.length).toBe(mailsBefore);

@@ -1,6 +1,6 @@
 /**
- * A digest delivered to a webhook (README "Digests", DESIGN "Webhooks"): the digest's own hook (any store's hook, named
- * by the digest's `webhook`) gets `digest.daily` or `digest.weekly` with the figures the mail gives, taken from the same
+ * A digest delivered to a webhook (README "Digests", DESIGN "Webhooks"): the digest's own hook (a hook of a store the digest
+ * covers, named by the digest's `webhook`: digestHookStores) gets `digest.daily` or `digest.weekly` with the figures the mail gives, taken from the same
  * composition (./mail.ts composeDigest), never computed again. It is queued in that hook's durable queue, so it is signed
  * with the hook's secret, retried with backoff, listed in its delivery log and held while the hook is disabled, as its
  * alerts are. Its delivery id is the digest's and the period's: a send retried after a failed mail is queued once.
@@ -10,6 +10,28 @@ import type { Digest } from "../storage/types.js";
 import type { Change, Figures } from "./figures.js";
 import type { DigestLinks } from "./links.js";
 import type { Period } from "./schedule.js";
+
+/**
+ * The stores whose webhooks a digest may be delivered to: a store's digest, that store's; a group's (a region, a chain),
+ * the group's stores, as they are now. A hook is a store's (Admin > Webhooks of that store: its receiver was set up for
+ * that store's alerts), so a digest's figures go only to a receiver of a store they count: never a store's figures to
+ * another store's receiver, and a chain's IT, whose receiver is a hook of one of the chain's stores (its head office,
+ * say), can have the chain's digest there. Null: no such store or group.
+ */
+export async function digestHookStores(storage: Pick<Services["storage"], "stores" | "groups">, d: Pick<Digest, "scope" | "target">): Promise<string[] | null> {
+  if (d.scope === "store") return (await storage.stores.get(d.target)) ? [d.target] : null;
+  return (await storage.groups.get(d.target)) ? (await storage.groups.storesOf(d.target)).sort() : null;
+}
+
+/** Why a digest may not be delivered to a hook of `hookStore` (digestHookStores), in words that say what to choose instead; null: it may. */
+export function hookRefusal(d: Pick<Digest, "scope" | "target">, hook: { id: string; store: string }, stores: readonly string[]): string | null {
+  if (stores.includes(hook.store)) return null;
+  const list = `GET /api/v1/digests/webhooks?scope=${d.scope}&target=${d.target} lists those it may use`;
+  if (d.scope === "store") return `webhook "${hook.id}" is store "${hook.store}"'s: a digest of store "${d.target}" goes only to that store's webhooks (${list}), or none`;
+  return stores.length === 0
+    ? `webhook "${hook.id}" is store "${hook.store}"'s and group "${d.target}" has no stores: a group's digest goes only to its stores' webhooks`
+    : `webhook "${hook.id}" is store "${hook.store}"'s, not one of group "${d.target}"'s stores (${stores.join(", ")}): a group's digest goes only to its stores' webhooks (${list}), or none`;
+}
 
 /** A period's figures in a webhook: the mail's, as numbers (conversion a share 0-1, dwell in seconds). */
 export interface WebhookFigures {
@@ -93,7 +115,10 @@ export function digestWebhookData(o: {
   };
 }
 
-/** The delivery id of a digest's period: the same for every attempt at it ("send now" adds when, so it goes again). */
+/**
+ * The delivery id of a digest's period: the same for every attempt at it by the schedule. "Send now" adds `again` (the
+ * digest's lastSentAt, 0 before any): a delivery of its own, the same for every press until one completes.
+ */
 export const digestDeliveryId = (digest: string, period: string, again?: number): string => `digest:${digest}:${period}${again === undefined ? "" : `:${again}`}`;
 
 /** The JSON body the hook receives: the alert notifications' envelope {id, type, store, at, data}, with the mail's `text` beside it. */
@@ -101,13 +126,27 @@ export function digestWebhookBody(deliveryId: string, w: DigestWebhookData): str
   return JSON.stringify({ id: deliveryId, type: w.type, store: w.store, at: w.at, text: w.text, data: w.data });
 }
 
+/** A digest's delivery in its hook's queue: queued by this send, or found there, queued by an earlier attempt (then not queued twice). */
+export interface QueuedDigest {
+  /** The delivery id (Footfall-Delivery). */
+  id: string;
+  /** True: queued by this send; false: an earlier attempt at the same delivery (whose mail failed) had queued it. */
+  queuedNow: boolean;
+  /** Its state in the hook's queue: pending, delivered or given_up. */
+  status: string;
+}
+
 /**
  * Queue the digest for its hook: the hook's dispatcher sends it (signed, retried, logged). Throws when the hook no longer
  * exists (the send fails and is retried, listed in Admin > Digests); a disabled hook keeps it queued until enabled again.
+ * A delivery id queued already (an attempt whose mail then failed) is not queued again: what the queue holds is said.
  */
-export async function queueDigestWebhook(services: Pick<Services, "storage" | "now" | "webhooks">, hookId: string, deliveryId: string, w: DigestWebhookData): Promise<void> {
+export async function queueDigestWebhook(services: Pick<Services, "storage" | "now" | "webhooks">, hookId: string, deliveryId: string, w: DigestWebhookData): Promise<QueuedDigest> {
   const hook = await services.storage.webhooks.get(hookId);
   if (!hook) throw Object.assign(new Error(`the digest's webhook "${hookId}" no longer exists: choose another (Admin > Digests), or none`), { statusCode: 409 });
-  await services.storage.webhooks.enqueue(hookId, { deliveryId, type: w.type, payload: digestWebhookBody(deliveryId, w) }, services.now());
+  const queued = await services.storage.webhooks.enqueue(hookId, { deliveryId, type: w.type, payload: digestWebhookBody(deliveryId, w) }, services.now());
   services.webhooks?.kick();
+  if (queued) return { id: deliveryId, queuedNow: true, status: queued.status };
+  const before = await services.storage.webhooks.getDelivery(hookId, deliveryId);
+  return { id: deliveryId, queuedNow: false, status: before?.status ?? "pending" };
 }

@@ -91,6 +91,7 @@ const ROUTES: RouteCase[] = [
   { method: "DELETE", url: "/api/v1/digests/000000000000", roles: [] },
   { method: "POST", url: "/api/v1/digests/000000000000/send", roles: [] },
   { method: "GET", url: "/api/v1/digests/000000000000/preview", roles: [] },
+  { method: "GET", url: "/api/v1/digests/webhooks?scope=store&target=shop", roles: [] },
 ];
 const STORE_ROUTES = ROUTES.filter((r) => r.url.includes("/stores/shop/"));
 const name = (r: RouteCase) => `${r.method} ${r.url}`;

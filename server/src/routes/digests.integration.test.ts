@@ -84,7 +84,7 @@ describe("digests", () => {
     expect(await scheduler().tick()).toEqual([]);
     clock = local(24, 7, 0);
     const sent = await scheduler().tick();
-    expect(sent).toEqual([{ id, period: "2026-11-23", subject: expect.any(String), recipients: ["manager@shop.example", "area@shop.example"], webhook: null }]);
+    expect(sent).toEqual([{ id, period: "2026-11-23", subject: expect.any(String), recipients: ["manager@shop.example", "area@shop.example"], webhook: null, webhookDelivery: null, mailed: true }]);
     expect(mails).toHaveLength(1);
     const m = mails[0]!;
     expect(m.subject).toBe("Footfall daily digest: Rue de Rivoli, Mon 23 Nov 2026: 50 enters (+25 %)");

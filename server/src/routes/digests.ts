@@ -5,7 +5,8 @@ import { ID_PATTERN, isTimeZone } from "@footfall/core";
 import { audit } from "../admin/audit.js";
 import { digestTarget } from "../digests/mail.js";
 import { nextSend } from "../digests/schedule.js";
-import { DigestScheduler, digestSchedulers } from "../digests/scheduler.js";
+import { DigestScheduler, digestSchedulers, type MailFailure } from "../digests/scheduler.js";
+import { digestHookStores, hookRefusal, type QueuedDigest } from "../digests/webhook.js";
 import type { Digest, DigestInput, Principal } from "../storage/types.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { httpError } from "./http-errors.js";
@@ -32,7 +33,7 @@ const DigestInputBody = Type.Object({
   webhook: Type.Optional(
     Type.Union([Type.String({ pattern: ID_PATTERN }), Type.Null()], {
       description:
-        "(this project) the id of a webhook (any store's: GET /api/v1/stores/:store/webhooks) the digest is also delivered to, as digest.daily or digest.weekly with the mail's figures, signed and retried as that hook's alerts, whatever its events filter; null: mail only; absent: none on POST, the digest's own kept on PUT",
+        "(this project) the id of a webhook the digest is also delivered to (a store's digest: one of that store's; a group's: one of its stores'; GET /api/v1/digests/webhooks?scope&target lists them; another is a 400), as digest.daily or digest.weekly with the mail's figures, signed and retried as that hook's alerts, whatever its events filter; null: mail only; absent: none on POST, the digest's own kept on PUT",
     }),
   ),
 });
@@ -62,6 +63,25 @@ const DigestBody = Type.Object({
   nextSendPeriod: Nullable(Type.String({ description: "the period (its first local day, YYYY-MM-DD) the digest sent at nextSendAt covers" })),
 });
 const IdParams = Type.Object({ id: Type.String({ pattern: ID_PATTERN }) });
+/** What a digest's preview and its send both answer: which digest and period, its subject, and where it goes (or went). */
+const DigestSentFields = {
+  id: Type.String(),
+  period: Type.String({ description: "the local date the period starts on, YYYY-MM-DD" }),
+  subject: Type.String(),
+  recipients: Type.Array(Type.String()),
+  webhook: Nullable(Type.String({ description: "(this project) the webhook it is queued for (send: its hook sends it, GET .../webhooks/:hook/deliveries; preview: would be), or null" })),
+};
+const QueuedBody = Type.Object(
+  {
+    id: Type.String({ description: "the delivery id (Footfall-Delivery)" }),
+    queuedNow: Type.Boolean({ description: "true: queued by this send; false: an earlier attempt at it, whose mail failed, had queued it: not queued twice" }),
+    status: Type.String({ description: "its state in the hook's queue: pending | delivered | given_up" }),
+  },
+  { description: "(this project) its delivery in the webhook's queue, or null: no webhook" },
+);
+/** A digest's webhook in words: queued now, or queued before (and how it stands). */
+const queuedWords = (q: QueuedDigest) =>
+  q.queuedNow ? `its webhook delivery "${q.id}" was queued (the hook sends it on its own)` : `its webhook delivery "${q.id}" was queued already by an earlier attempt (${q.status}): not queued again`;
 
 /**
  * Scheduled e-mail digests (admins): list, create, change, delete, send now. The scheduler that
@@ -107,12 +127,17 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const target = await digestTarget(services, b);
     if (target?.problem) throw httpError(400, `${target.stores.length === 0 ? "body/target" : "body/timeZone"}: ${target.problem.replace(/ \(Admin.*$/, "")}`);
   };
-  /** A digest goes somewhere: to recipients, or to a webhook the caller may use (a limited admin: one of its stores' hooks). */
-  const checkDelivery = async (req: { principal: Principal | null }, b: Pick<DigestInput, "recipients" | "webhook">) => {
+  /**
+   * A digest goes somewhere: to recipients, or to a webhook it may use (digestHookStores: a store's digest, that store's
+   * hooks; a group's, its stores') that the caller may use (a limited admin: one of its stores' hooks).
+   */
+  const checkDelivery = async (req: { principal: Principal | null }, b: Pick<DigestInput, "scope" | "target" | "recipients" | "webhook">) => {
     if (b.webhook) {
       const hook = await storage.webhooks.get(b.webhook);
       if (!hook || !mayAccessStore(req.principal!, hook.store))
-        throw httpError(400, `body/webhook: no webhook "${b.webhook}" (GET /api/v1/stores/:store/webhooks lists a store's, with their ids)`);
+        throw httpError(400, `body/webhook: no webhook "${b.webhook}" (GET /api/v1/digests/webhooks?scope=${b.scope}&target=${b.target} lists those this digest may use, with their ids)`);
+      const refused = hookRefusal(b, hook, (await digestHookStores(storage, b)) ?? []);
+      if (refused) throw httpError(400, `body/webhook: ${refused}`);
     } else if (b.recipients.length === 0) throw httpError(400, "body/recipients: give at least one address, or a webhook (body/webhook) to deliver the digest to");
   };
   const find = async (req: Parameters<typeof allowed>[0], id: string) => {
@@ -142,6 +167,38 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => ({ digests: await Promise.all((await storage.digests.list()).filter((d) => allowed(req, d)).map(shown)), mailProblem: scheduler.mailProblem() }),
   });
 
+  app.get("/digests/webhooks", {
+    config: admin,
+    schema: {
+      tags: ["reports"],
+      summary: "(this project) The webhooks a digest of this store or group may be delivered to: a store's, its own; a group's, its stores' (those the caller may use)",
+      querystring: Type.Object({ scope: DigestInputBody.properties.scope, target: DigestInputBody.properties.target }),
+      response: {
+        200: Type.Object({
+          webhooks: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              store: Type.String({ description: "the store whose hook it is" }),
+              url: Type.String(),
+              events: Type.Array(Type.String()),
+              enabled: Type.Boolean(),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (req) => {
+      if (!allowed(req, req.query)) throw httpError(403, "this token is limited: it may only schedule digests of its own store or group");
+      const stores = await digestHookStores(storage, req.query);
+      if (!stores) throw httpError(400, `querystring/target: no ${req.query.scope} "${req.query.target}": ${req.query.scope === "group" ? "GET /api/v1/groups" : "GET /api/v1/stores"} lists them`);
+      const hooks = [];
+      for (const store of stores.filter((s) => mayAccessStore(req.principal!, s)))
+        for (const h of await storage.webhooks.list(store)) hooks.push({ id: h.id, store: h.store, url: h.url, events: h.events, enabled: h.enabled });
+      return { webhooks: hooks };
+    },
+  });
+
   app.post("/digests", {
     config: admin,
     schema: { tags: ["reports"], summary: "Schedule a digest (the first goes out at the next scheduled time; POST .../send sends one now)", body: DigestInputBody, response: { 200: DigestBody, ...errorResponses } },
@@ -166,7 +223,7 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await checkTarget(req.body);
       // A client that knows no webhook (one written before it: it sends none) keeps the digest's; null takes it off.
       const webhook = req.body.webhook === undefined ? old.webhook : req.body.webhook || null;
-      await checkDelivery(req, { recipients: req.body.recipients, webhook });
+      await checkDelivery(req, { scope: req.body.scope, target: req.body.target, recipients: req.body.recipients, webhook });
       const saved = await storage.digests.save({ ...req.body, id: old.id, recipients: [...new Set(req.body.recipients)], timeZone: req.body.timeZone || null, webhook }, services.now());
       if (old.frequency !== saved.frequency || old.target !== saved.target || old.scope !== saved.scope || old.timeZone !== saved.timeZone) await startSchedule(saved);
       await audit(req, "digest.update", old.id, { ...req.body }, { store: req.body.scope === "store" ? req.body.target : null });
@@ -194,14 +251,10 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ period: Type.Optional(Type.String({ description: "the local date the period starts on, YYYY-MM-DD (a finished one); absent: the last finished period" })) }),
       response: {
         200: Type.Object({
-          id: Type.String(),
-          period: Type.String(),
-          subject: Type.String(),
-          recipients: Type.Array(Type.String()),
+          ...DigestSentFields,
           text: Type.String({ description: "the mail's text part (the HTML part shows the same figures)" }),
           chart: Type.String({ description: "the chart the mail carries inline, as a data:image/png;base64 URL" }),
           mailProblem: Nullable(Type.String({ description: "why it would not go out now (no mail server configured); null: it would" })),
-          webhook: Nullable(Type.String({ description: "(this project) the webhook it would be queued for, or null" })),
           webhookBody: Nullable(Type.String({ description: "(this project) the JSON body that webhook would receive (its delivery id that of the scheduled send), or null" })),
         }),
         ...errorResponses,
@@ -233,11 +286,9 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Optional JSON body `{"period": "YYYY-MM-DD"}`: the local date the period starts on (a digest\'s failedPeriod), to send that period again.',
       response: {
         200: Type.Object({
-          id: Type.String(),
-          period: Type.String(),
-          subject: Type.String(),
-          recipients: Type.Array(Type.String()),
-          webhook: Nullable(Type.String({ description: "(this project) the webhook it was queued for (its hook sends it: GET .../webhooks/:hook/deliveries), or null" })),
+          ...DigestSentFields,
+          webhookDelivery: Type.Union([QueuedBody, Type.Null()]),
+          mailed: Type.Boolean({ description: "(this project) whether it was mailed to its recipients (false: none, the webhook only)" }),
         }),
         502: errorResponses[400], 503: errorResponses[400], ...errorResponses },
     },
@@ -250,9 +301,11 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       try {
         result = await scheduler.sendNow(d, period);
       } catch (err) {
-        const e = err as Error & { statusCode?: number };
+        const e = err as MailFailure & { statusCode?: number };
         if (e.statusCode) throw err;
-        throw httpError(502, `the mail server did not take the digest: ${e.message} (FOOTFALL_SMTP_URL)`);
+        // Each channel: the mail failed; the webhook's delivery, queued before it, goes on its own and is not queued again.
+        const hook = e.webhookDelivery ? `; ${queuedWords(e.webhookDelivery)}: Send now again re-sends the mail only` : "";
+        throw httpError(502, `the mail server did not take the digest: ${e.message} (FOOTFALL_SMTP_URL)${hook}`);
       }
       await audit(req, "digest.send", d.id, { period: result.period, recipients: result.recipients, webhook: result.webhook }, { store: d.scope === "store" ? d.target : null });
       return result;
