@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { specialDaysIn } from "../analysis/experiment-special-days.js";
 import { gapsWhileOpen } from "../forecast/series.js";
-import { ALWAYS_OPEN, compactHours, hoursAt, isOpen, openIntervals, WEEKDAYS, type HoursHistory, type HoursInterval, type OpeningHours } from "./hours.js";
+import { ALWAYS_OPEN, compactHours, doorCountStart, hoursAt, isOpen, lastClosing, openIntervals, WEEKDAYS, type HoursHistory, type HoursInterval, type OpeningHours } from "./hours.js";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -100,6 +100,57 @@ describe("opening hours with a history", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("lastClosing of a history: a closing by the hours in force then, none later up to now, and one whenever the store closed in the last week", () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: -3 * 24 * 60, max: 4 * 24 * 60 }), fc.integer({ min: 0, max: MINUTE - 1 }), ({ base, tz, history }, m, ms) => {
+        const now = base + m * MINUTE + ms;
+        // Reference: every instant the store goes from open to closed by the version in force at each instant: each
+        // version's own closings (the ends of its plain schedule's stretches) and each version's start, looked at alone.
+        const window = { from: now - 9 * DAY, to: now + 1 };
+        const candidates = new Set<number>(history.map((v) => v.from));
+        for (const v of history) for (const iv of openIntervals(v.hours ?? ALWAYS_OPEN, { from: window.from - DAY, to: window.to + DAY }, tz)) candidates.add(iv.to);
+        const closings = [...candidates].filter((t) => t >= window.from && t <= now && refOpen(history, t - 1, tz) && !refOpen(history, t, tz)).sort((a, b) => a - b);
+        const c = lastClosing(history, now, tz);
+        if (c === null) expect(closings.filter((t) => t > now - 7 * DAY)).toEqual([]);
+        else {
+          expect(closings).toContain(c);
+          expect(closings.filter((t) => t > c)).toEqual([]);
+        }
+        // The door count from that closing; from midnight without hours now, or when the store had none at midnight, after it.
+        const midnight = now - 5 * 3_600_000;
+        const start = doorCountStart(history, now, tz, midnight);
+        if (refHoursAt(history, now) === null || c === null) expect(start).toBe(midnight);
+        else expect(start).toBe(refHoursAt(history, midnight) === null ? Math.max(c, midnight) : c);
+        // One version (or none with hours): as the plain schedule reads it.
+        const compact = compactHours(history);
+        if (compact === null) expect(c).toBeNull();
+        else if (!Array.isArray(compact)) expect(c).toBe(lastClosing(compact as OpeningHours, now, tz));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("lastClosing of a past day is that day's: closing at 20:00 until Wednesday's save, 22:00 since", () => {
+    const week = (close: string) => ({ weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "09:00", close }]])) as OpeningHours["weekly"], exceptions: [] });
+    // UTC; Wed 2 Dec 2026 12:00 the hours change from 09-20 to 09-22.
+    const history: HoursHistory = [
+      { from: Date.UTC(2026, 10, 1), hours: week("20:00") },
+      { from: Date.UTC(2026, 11, 2, 12), hours: week("22:00") },
+    ];
+    expect(lastClosing(history, Date.UTC(2026, 11, 1, 23), "UTC")).toBe(Date.UTC(2026, 11, 1, 20));
+    expect(lastClosing(history, Date.UTC(2026, 11, 2, 23), "UTC")).toBe(Date.UTC(2026, 11, 2, 22));
+    // Today's hours alone: Tuesday closed at 22:00.
+    expect(lastClosing(week("22:00"), Date.UTC(2026, 11, 1, 23), "UTC")).toBe(Date.UTC(2026, 11, 1, 22));
+    // A store that had none until Wednesday 21:00 closes at the save (the new hours' closing 20:00 was past), not before.
+    const later: HoursHistory = [
+      { from: Date.UTC(2026, 10, 1), hours: null },
+      { from: Date.UTC(2026, 11, 2, 21), hours: week("20:00") },
+    ];
+    expect(lastClosing(later, Date.UTC(2026, 11, 2, 20, 30), "UTC")).toBeNull();
+    expect(lastClosing(later, Date.UTC(2026, 11, 2, 23), "UTC")).toBe(Date.UTC(2026, 11, 2, 21));
+    expect(lastClosing(later, Date.UTC(2026, 11, 3, 21), "UTC")).toBe(Date.UTC(2026, 11, 3, 20));
   });
 
   it("special days of a history: an exception counts on the days its version was in force, so pruning old exceptions or adding new ones leaves the past as it was", () => {

@@ -237,10 +237,21 @@ export const ALWAYS_OPEN: OpeningHours = {
 
 /**
  * The last time the store closed at or before `now`: the end of the last open interval of a local
- * date, looking back a week; null when it did not close in that week (open round the clock).
+ * date, looking back a week; null when it did not close in that week (open round the clock). Of a
+ * history, each closing by the hours in force then (a closing of last Tuesday is Tuesday's, not
+ * today's hours' closing that day): the end of an open stretch of {@link openIntervals}, from the
+ * start of the same local day eight days back; a version taking over while open by the one before
+ * and closed by its own closes the store at its instant, and none before the first hours (open).
  */
-export function lastClosing(h: OpeningHours, now: number, timeZone: string): number | null {
+export function lastClosing(h: StoreHours, now: number, timeZone: string): number | null {
   const today = Math.floor((now + offsetMs(now, timeZone)) / DAY);
+  if (isHoursHistory(h)) {
+    if (h.every((v) => v.hours === null)) return null;
+    const from = wallToUtc(today - 8, 0, timeZone);
+    // Stretches ending after now run on past it (the range reaches two days beyond): only the earlier ends are closings.
+    const ends = openIntervals(h, { from, to: now + 2 * DAY }, timeZone).map((iv) => iv.to).filter((end) => end <= now);
+    return ends.length > 0 ? ends[ends.length - 1]! : null;
+  }
   for (let c = today + 1; c >= today - 8; c--) {
     const ivs = dateIntervals(h, c, timeZone);
     // A day's last interval that runs into the next day's first (open across midnight) is no closing.
@@ -260,9 +271,19 @@ export function lastClosing(h: OpeningHours, now: number, timeZone: string): num
  * Since when a door counter's net count (in minus out) makes the store's occupancy: the last
  * closing, so that people counted in and never out (the counter's drift) do not carry into the
  * next day; without a closing in the last week (or without hours), local midnight (`midnight`).
+ * Of a history, the last closing by the hours in force at it ({@link lastClosing}: yesterday's
+ * 20:00, though hours saved this morning close at 22:00); without hours in force now, midnight, as
+ * a store without hours; and midnight when it came later than that closing with no hours in force
+ * at it (the store reset at midnight then, hours saved since).
  */
-export function doorCountStart(h: OpeningHours | null | undefined, now: number, timeZone: string, midnight: number): number {
+export function doorCountStart(h: StoreHours | null | undefined, now: number, timeZone: string, midnight: number): number {
   if (!h) return midnight;
+  if (isHoursHistory(h)) {
+    if (hoursAt(h, now) === null) return midnight;
+    const closing = lastClosing(h, now, timeZone);
+    if (closing === null) return midnight;
+    return hoursAt(h, midnight) === null ? Math.max(closing, midnight) : closing;
+  }
   return lastClosing(h, now, timeZone) ?? midnight;
 }
 

@@ -1,6 +1,7 @@
 /**
- * The admin API of issue 15 (tokens, agents, audit log, digests, store settings, groups, opening
- * hours), with the same bearer token and error shape as ./client.ts.
+ * The admin API of issue 15 (tokens, agents, audit log, digests, store settings, groups), with the
+ * same bearer token and error shape as ./client.ts. Opening hours are ./alerts.ts's (one wrapper,
+ * the one the hours editor uses, in Admin > Store settings and the Alerts view alike).
  */
 import { jsonRequester, type Method } from "./client.js";
 
@@ -78,6 +79,23 @@ export interface DigestPreview {
   webhook: string | null;
   webhookBody: string | null;
 }
+/** A webhook a digest may be delivered to (GET /digests/webhooks: a store's digest, that store's; a group's, its stores'). */
+export interface DigestHook {
+  id: string;
+  store: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+}
+/** What "Send now" did on each channel: mailed, and its webhook delivery (queued now, or by an earlier attempt whose mail failed). */
+export interface DigestSent {
+  period: string;
+  subject: string;
+  recipients: string[];
+  webhook: string | null;
+  webhookDelivery: { id: string; queuedNow: boolean; status: string } | null;
+  mailed: boolean;
+}
 export type DigestInput = Pick<DigestRow, "scope" | "target" | "frequency" | "recipients" | "hour"> & { timeZone?: string | null; webhook?: string | null };
 export interface GroupRow {
   id: string;
@@ -85,15 +103,6 @@ export interface GroupRow {
   kind: string | null;
   stores: string[];
 }
-export interface HoursInterval {
-  open: string;
-  close: string;
-}
-export interface OpeningHours {
-  weekly: Record<"mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun", HoursInterval[]>;
-  exceptions: { date: string; intervals: HoursInterval[]; note?: string }[];
-}
-
 export type AdminApi = ReturnType<typeof createAdminApi>;
 
 export function createAdminApi(token: string, base = "") {
@@ -116,15 +125,14 @@ export function createAdminApi(token: string, base = "") {
     deleteDigest: (id: string) => request<{ deleted: string }>("DELETE", `/digests/${encodeURIComponent(id)}`),
     updateDigest: (id: string, d: DigestInput) => request<DigestRow>("PUT", `/digests/${encodeURIComponent(id)}`, d),
     /** Sends the last finished period now, or `period` (a failed one, again). */
-    sendDigest: (id: string, period?: string) =>
-      request<{ period: string; subject: string; recipients: string[]; webhook: string | null }>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),
+    sendDigest: (id: string, period?: string) => request<DigestSent>("POST", `/digests/${encodeURIComponent(id)}/send`, period ? { period } : undefined),
+    /** The webhooks a digest of this store or group may go to (a store's digest: its hooks; a group's: its stores'). */
+    digestWebhooks: (scope: "store" | "group", target: string) => request<{ webhooks: DigestHook[] }>("GET", "/digests/webhooks", undefined, { scope, target }).then((r) => r.webhooks),
     /** What send now would mail (or of `period`), built but not sent; `mailProblem` says why it would not go out (no mail server). */
     previewDigest: (id: string, period?: string) => request<DigestPreview>("GET", `/digests/${encodeURIComponent(id)}/preview`, undefined, { period }),
     groups: () => request<{ groups: GroupRow[] }>("GET", "/groups").then((r) => r.groups),
     createGroup: (g: { id: string; name: string; stores: string[] }) => request<GroupRow>("POST", "/groups", g),
     storeGroups: (s: string) => request<{ groups: string[] }>("GET", `${store(s)}/groups`).then((r) => r.groups),
     setStoreGroups: (s: string, groups: string[]) => request<{ groups: string[] }>("PUT", `${store(s)}/groups`, { groups }),
-    hours: (s: string) => request<{ hours: OpeningHours | null; timezone: string }>("GET", `${store(s)}/hours`),
-    setHours: (s: string, hours: OpeningHours | null) => request<{ hours: OpeningHours | null }>("PUT", `${store(s)}/hours`, { hours }),
   };
 }

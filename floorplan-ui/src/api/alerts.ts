@@ -27,10 +27,15 @@ export function alertsApi(token: string, base = "") {
   const call = <T>(method: Method, path: string, body?: unknown) => send<T>(method, path, { body });
   const s = (id: string) => `/stores/${encodeURIComponent(id)}`;
   return {
-    hours: (store: string) => call<{ hours: OpeningHours | null; timezone: string }>("GET", `${s(store)}/hours`),
-    /** Every version of the hours, oldest first (the first in force since ever, each later one from `from`). */
-    hoursHistory: (store: string) => call<{ versions: HoursVersion[]; timezone: string }>("GET", `${s(store)}/hours/history`),
-    saveHours: (store: string, hours: OpeningHours | null) => call<{ hours: OpeningHours | null }>("PUT", `${s(store)}/hours`, { hours }),
+    /** The hours in force now, and those scheduled ahead (oldest first; left out by servers before migration 26 and when there are none). */
+    hours: (store: string) => call<{ hours: OpeningHours | null; timezone: string; scheduled?: HoursVersion[] }>("GET", `${s(store)}/hours`),
+    /** Every version of the hours, oldest first (the first in force since ever, each later one from `from`; `scheduled`: ahead, cancellable). */
+    hoursHistory: (store: string) => call<{ versions: (HoursVersion & { scheduled?: boolean })[]; timezone: string }>("GET", `${s(store)}/hours/history`),
+    /** Saves the hours (null: none) now, or from `validFrom` (a local date YYYY-MM-DD, its start in the store's zone; more than 5 minutes ahead, else a 400 in words). */
+    saveHours: (store: string, hours: OpeningHours | null, validFrom?: string) =>
+      call<{ hours: OpeningHours | null; validFrom?: number }>("PUT", `${s(store)}/hours`, validFrom === undefined ? { hours } : { hours, validFrom }),
+    /** Cancels the hours scheduled from `from` (epoch ms, as `hours` lists them); 404 once they are in force. */
+    cancelScheduledHours: (store: string, from: number) => call<null>("DELETE", `${s(store)}/hours/scheduled/${from}`),
     openIntervals: (store: string, from: number, to: number) => call<{ open: { from: number; to: number }[] | null }>("GET", `${s(store)}/hours/open?from=${from}&to=${to}`).then((r) => r.open),
     drift: (store: string) => call<{ days: DriftDay[] }>("GET", `${s(store)}/occupancy-drift`).then((r) => r.days),
     rules: (store: string) => call<{ rules: AlertRule[] }>("GET", `${s(store)}/alert-rules`).then((r) => r.rules),

@@ -3,25 +3,39 @@
  * the weekly schedule (each day open or closed, its intervals as time pickers) and the dated
  * exceptions (a row per date: closed or its own intervals, a note). Checked before saving
  * (model/hours-editor.ts, naming the day or the row); read-only (inputs disabled, no buttons) for
- * those who may not change it. `save` sends the hours (null: none, the store counts as always
- * open); `onSaved` lets the page fetch them again, and the form then shows what the server holds.
+ * those who may not change it. "Applies: from now / from a date" saves the hours now or schedules
+ * them from a local date (the store's zone; PUT .../hours validFrom), saying what happens until
+ * then; the versions scheduled ahead are listed under the form, each with Cancel (asks first), and
+ * the versions in force before in a compact history. `api.saveHours` sends the hours (null: none,
+ * the store counts as always open); `onSaved` lets the page fetch them again, and the form then
+ * shows what the server holds.
  */
 import { useState } from "react";
-import { errorMessage, localDate, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
+import { errorMessage, localDate, WEEKDAYS, type HoursVersion, type OpeningHours, type Weekday } from "@footfall/core";
+import type { AlertsApi } from "../api/alerts.js";
+import { ApiError } from "../api/client.js";
+import { useQ } from "../hooks/useQ.js";
+import { formatLocalDate } from "../model/format.js";
 import { DAY_NAMES, draftOf, exceptionName, hoursOfDraft, MAX_EXCEPTIONS, MAX_INTERVALS, MAX_NOTE, newException, nextInterval, type DayInterval, type ExceptionRow, type HoursDraft } from "../model/hours-editor.js";
+import { dayAfter, historyLines, hoursSummary, scheduledText, versionStart } from "../model/hours-schedule.js";
+import { InlineConfirm } from "./InlineConfirm.js";
 import "../styles/hours.css";
 
 interface Props {
+  store: string;
   hours: OpeningHours | null;
+  /** The versions scheduled ahead (GET .../hours `scheduled`), oldest first. */
+  scheduled?: readonly HoursVersion[];
   /** Shows the hours with every input disabled and no button. */
   readOnly?: boolean;
-  /** The store's time zone: exceptions before its today are shown muted. */
+  /** The store's time zone: exceptions before its today are shown muted; a date picked to schedule from is its. */
   timeZone?: string;
-  save: (hours: OpeningHours | null) => Promise<unknown>;
+  /** The hours wrappers (api/alerts.ts, the only ones). */
+  api: Pick<AlertsApi, "saveHours" | "cancelScheduledHours" | "hoursHistory">;
   onSaved: () => void;
 }
 
-export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, onSaved }: Props) {
+export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = false, timeZone, api, onSaved }: Props) {
   // The form follows the server's hours when they change (after a save, here or on the other page),
   // not when the same hours are fetched again (the Alerts page refetches after a rule is saved).
   const shown = JSON.stringify(hours);
@@ -34,7 +48,17 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
   const [problems, setProblems] = useState<string[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const today = localDate(Date.now(), timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  // "from now" (""), or the local date (YYYY-MM-DD, the store's zone) the hours are scheduled from.
+  const [applies, setApplies] = useState<"now" | "date">("now");
+  const [fromDate, setFromDate] = useState("");
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const now = Date.now();
+  const today = localDate(now, zone);
+  const ahead = applies === "date";
+  // The versions in force before, read again whenever the hours or the scheduled ones change (a save, a cancel).
+  const scheduledKey = scheduled.map((v) => v.from).join(",");
+  const history = useQ(["hours-history", store, shown, scheduledKey], () => api.hoursHistory(store).catch(() => null));
+  const past = history.data ? historyLines(history.data.versions, now, zone) : [];
 
   const edit = (next: HoursDraft) => (setDraft(next), setMessage(null));
   const setDay = (d: Weekday, ivs: DayInterval[]) => edit({ ...draft, weekly: { ...draft.weekly, [d]: ivs } });
@@ -48,18 +72,93 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
       if (checked.problems) return setProblems(checked.problems);
       body = checked.hours;
     }
+    if (ahead && fromDate === "") return setProblems([`Pick the date the hours apply from (the first you can pick is ${formatLocalDate(dayAfter(today))}), or choose "from now".`]);
     setProblems([]);
     setBusy(true);
     try {
-      await save(body);
-      setMessage({ ok: true, text: clear ? "Opening hours removed: the store counts as always open." : "Opening hours saved." });
+      if (ahead) {
+        const r = await api.saveHours(store, body, fromDate);
+        // Until then: the hours scheduled before it, if any, else the current ones.
+        const before = scheduled.filter((v) => r.validFrom === undefined || v.from < r.validFrom).at(-1);
+        setMessage({ ok: true, text: scheduledText(fromDate, body === null, before ? versionStart(before.from, zone) : null) });
+        // The form shows the hours in force again: a save from now next must not carry the scheduled ones.
+        setDraft(draftOf(hours));
+        setApplies("now");
+        setFromDate("");
+      } else {
+        await api.saveHours(store, body);
+        const next = scheduled[0];
+        const then = next ? ` From ${versionStart(next.from, zone)} the hours scheduled then apply (listed below).` : "";
+        setMessage({ ok: true, text: (clear ? "Opening hours removed: the store counts as always open." : "Opening hours saved.") + then });
+      }
       onSaved();
     } catch (err) {
-      setMessage({ ok: false, text: errorMessage(err) });
+      const why = errorMessage(err);
+      // The server's 400 (not more than 5 minutes ahead), with the date to pick instead.
+      const tooSoon = ahead && err instanceof ApiError && err.status === 400 && why.includes("not ahead of now");
+      setMessage({
+        ok: false,
+        text: tooSoon
+          ? `Not scheduled: ${formatLocalDate(fromDate)} has begun or is past in the store's time zone (${zone}). Pick ${formatLocalDate(dayAfter(today))} or later, or choose "from now" to change the hours today. (${why})`
+          : why,
+      });
     } finally {
       setBusy(false);
     }
   };
+
+  const cancel = async (v: HoursVersion) => {
+    setMessage(null);
+    await api.cancelScheduledHours(store, v.from);
+    setMessage({ ok: true, text: `Cancelled: the hours scheduled from ${versionStart(v.from, zone)} will not apply.` });
+    onSaved();
+  };
+  const later = (
+    <>
+      <h3 className="hours-h3">Scheduled changes</h3>
+      {scheduled.length === 0 ? (
+        <p className="muted small" data-testid="hours-scheduled-none">
+          None scheduled{readOnly ? "." : ': to change the hours from a later date (e.g. Christmas hours from 20 Dec), edit them above, choose "from a date" and save.'}
+        </p>
+      ) : (
+        <ul className="hours-list" data-testid="hours-scheduled">
+          {scheduled.map((v) => {
+            const when = versionStart(v.from, zone);
+            return (
+              <li key={v.from} className="row" data-testid="hours-scheduled-item" data-from={v.from}>
+                <span>
+                  <b>From {when}</b>: {hoursSummary(v.hours)}
+                </span>
+                {!readOnly && (
+                  <InlineConfirm
+                    name="hours-cancel"
+                    ask={{ text: "Cancel…", label: `Cancel the hours scheduled from ${when}…`, className: "btn sm danger" }}
+                    groupLabel={`Confirm cancelling the hours scheduled from ${when}`}
+                    question={<>Cancel the hours due from {when}? They will not apply: the hours in force before them stay.</>}
+                    yes={{ text: "Cancel them", busy: "Cancelling…", className: "btn sm danger" }}
+                    no={{ text: "Keep them", className: "btn sm ghost" }}
+                    action={() => cancel(v)}
+                  />
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {past.length > 0 && (
+        <details className="hours-history" data-testid="hours-history">
+          <summary>History: the hours in force before</summary>
+          <ul className="hours-list small">
+            {past.map((l) => (
+              <li key={l.from} className={l.current ? undefined : "muted"} data-current={l.current || undefined}>
+                {l.when}: {l.summary}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </>
+  );
 
   // Nothing to read but that: a week of unticked "closed" days under "always open" would say the opposite.
   if (!hours && readOnly) {
@@ -68,6 +167,7 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
         <p className="muted" data-testid="hours-none">
           No opening hours set: the store counts as always open (the door count resets at local midnight).
         </p>
+        {later}
       </div>
     );
   }
@@ -154,13 +254,36 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
       )}
 
       {!readOnly && (
+        <fieldset className="row hours-applies" data-testid="hours-applies">
+          <legend>Applies</legend>
+          <label className="row toggle">
+            <input type="radio" name={`hours-applies-${store}`} checked={!ahead} onChange={() => (setApplies("now"), setMessage(null))} data-testid="hours-applies-now" />
+            <span>from now</span>
+          </label>
+          <label className="row toggle">
+            <input type="radio" name={`hours-applies-${store}`} checked={ahead} onChange={() => (setApplies("date"), setMessage(null))} data-testid="hours-applies-date" />
+            <span>from a date</span>
+          </label>
+          <input
+            className="field"
+            type="date"
+            aria-label={`Date the hours apply from (in the store's time zone, ${zone})`}
+            data-testid="hours-from"
+            min={dayAfter(today)}
+            value={fromDate}
+            onChange={(e) => (setFromDate(e.target.value), setApplies("date"), setMessage(null))}
+          />
+          {ahead && <span className="muted small">its start in {zone}; until then the hours in force stay</span>}
+        </fieldset>
+      )}
+      {!readOnly && (
         <div className="row hours-actions">
           <button type="button" className="btn primary" data-testid="hours-save" disabled={busy} onClick={() => void submit(false)}>
-            Save opening hours
+            {ahead && fromDate ? `Save opening hours from ${formatLocalDate(fromDate)}` : "Save opening hours"}
           </button>
           {hours && (
             <button type="button" className="btn" data-testid="hours-remove" disabled={busy} onClick={() => void submit(true)}>
-              Remove (always open)
+              {ahead && fromDate ? `Remove from ${formatLocalDate(fromDate)} (always open)` : "Remove (always open)"}
             </button>
           )}
           {message?.ok && (
@@ -182,6 +305,7 @@ export function OpeningHoursEditor({ hours, readOnly = false, timeZone, save, on
           {message.text}
         </p>
       )}
+      {later}
     </div>
   );
 }

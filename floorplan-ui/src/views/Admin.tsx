@@ -6,6 +6,7 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage, type Layout, type LayoutInput } from "@footfall/core";
 import type { ViewProps } from "../App.js";
+import { alertsApi } from "../api/alerts.js";
 import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, type DigestRow, type TokenRow } from "../api/admin.js";
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
@@ -651,7 +652,9 @@ function StoreSettings({ store }: { store: string }) {
       .then(([all, mine]) => ({ all, mine }))
       .catch(() => null),
   );
-  const hours = useQ(["admin-hours", store], () => admin.hours(store).catch(() => null));
+  // Opening hours through api/alerts.ts, the one hours wrapper (the Alerts view's too).
+  const hoursApi = useMemo(() => alertsApi(api.token), [api.token]);
+  const hours = useQ(["admin-hours", store], () => hoursApi.hours(store).catch(() => null));
   const tzNow = useStoreZones([store]).get(store);
   if (layout.status === "error" && !layout.data) return <ErrorState error={layout.error} onRetry={layout.reload} />;
   if (!layout.data) return <Loading label="Loading the store…" />;
@@ -687,7 +690,7 @@ function StoreSettings({ store }: { store: string }) {
         ) : !hours.data ? (
           <Loading />
         ) : (
-          <OpeningHoursEditor key={store} hours={hours.data.hours} timeZone={hours.data.timezone} save={(h) => admin.setHours(store, h)} onSaved={hours.reload} />
+          <OpeningHoursEditor key={store} store={store} hours={hours.data.hours} scheduled={hours.data.scheduled} timeZone={hours.data.timezone} api={hoursApi} onSaved={hours.reload} />
         )}
       </Section>
     </>

@@ -85,7 +85,7 @@ export default function AlertsView({ store }: ViewProps) {
       <section className="card card-b" aria-label="Opening hours">
         <h2>Opening hours</h2>
         {hours.status === "error" ? <ErrorState error={hours.error!} onRetry={hours.reload} /> : !hours.data ? <Loading /> : (
-          <OpeningHoursEditor key={store} hours={hours.data.hours} readOnly={!admin} timeZone={hours.data.timezone} save={(h) => client.saveHours(store, h)} onSaved={refresh} />
+          <OpeningHoursEditor key={store} store={store} hours={hours.data.hours} scheduled={hours.data.scheduled} readOnly={!admin} timeZone={hours.data.timezone} api={client} onSaved={refresh} />
         )}
       </section>
       <section className="card card-b" aria-label="Alert history">

@@ -28,8 +28,11 @@ export interface HoursKeeperOptions {
   refreshMs?: number;
 }
 
-/** The store's closings of the week up to `now`, oldest first (each found by lastClosing, stepping back). */
-function closingsOfWeek(hours: OpeningHours, now: number, timeZone: string): number[] {
+/**
+ * The store's closings of the week up to `now`, oldest first (each found by lastClosing, stepping back): of a
+ * history, each day's by the hours in force that day, not by today's.
+ */
+function closingsOfWeek(hours: StoreHours, now: number, timeZone: string): number[] {
   const closings: number[] = [];
   for (let c = lastClosing(hours, now, timeZone); c !== null && c > now - 7 * 86_400_000; c = lastClosing(hours, c - 1, timeZone)) closings.unshift(c);
   return closings;
@@ -91,11 +94,15 @@ export class HoursKeeper {
     return compactHours(this.entries.get(store)?.history ?? []);
   }
 
-  /** Since when the store's door count is summed at `now` (what the live occupancy uses). */
+  /**
+   * Since when the store's door count is summed at `now` (what the live occupancy uses): the last closing by
+   * the hours in force at it (yesterday's 20:00 closing, though today's hours, saved this morning, close at 22:00).
+   */
   doorCountSince(store: string, now: number, timeZone: string, midnight: number): number {
     const e = this.entries.get(store);
     if (e) e.timeZone = timeZone;
-    return doorCountStart(this.hoursOf(store), now, timeZone, midnight);
+    if (this.hoursOf(store) === undefined) return midnight;
+    return doorCountStart(compactHours(this.entries.get(store)?.history ?? []), now, timeZone, midnight);
   }
 
   async load(store: string): Promise<void> {
@@ -111,7 +118,7 @@ export class HoursKeeper {
         entry.history = history;
         entry.at = this.o.now();
       })
-      .catch((err: Error) => this.o.log.error({ err: err.message, store }, "could not read the store's opening hours; trying again"))
+      .catch((err: Error) => void (this.o.storage.connectionLost?.(err) || this.o.log.error({ err: err.message, store }, "could not read the store's opening hours; trying again")))
       .finally(() => (entry.loading = null));
     await entry.loading;
   }
@@ -120,12 +127,15 @@ export class HoursKeeper {
    * For every store whose hours are known here: record the drift of each closing of the last week
    * once. The last closing is recorded again by a server that starts (late events may have come
    * since); an earlier one only when its day has no drift recorded after it (this server was down at
-   * that closing; a day with a break closes twice and its last closing's drift is the day's).
+   * that closing; a day with a break closes twice and its last closing's drift is the day's). Each day's
+   * closing, and the reset before it, by the hours in force that day: a store whose hours changed on
+   * Wednesday keeps Monday's and Tuesday's closings, and one that had none before records no day it was
+   * open round the clock.
    */
   async recordDrifts(): Promise<void> {
     const now = this.o.now();
     for (const [store, e] of this.entries) {
-      const hours = e.history.length > 0 ? hoursAt(e.history, now) : null;
+      const hours = compactHours(e.history);
       if (!hours || !e.timeZone || (this.o.recordsHere && !this.o.recordsHere(store))) continue;
       const timeZone = e.timeZone;
       const closings = closingsOfWeek(hours, now, timeZone).filter((c) => !this.recorded.has(`${store}/${c}`));
@@ -143,7 +153,7 @@ export class HoursKeeper {
           this.recorded.add(`${store}/${closing}`);
         }
       } catch (err) {
-        this.o.log.error({ err: (err as Error).message, store }, "could not record the door count's drift at closing; trying again");
+        if (!this.o.storage.connectionLost?.(err)) this.o.log.error({ err: (err as Error).message, store }, "could not record the door count's drift at closing; trying again");
       }
     }
   }
