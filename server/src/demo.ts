@@ -64,15 +64,15 @@ export const DEMO_ACTOR = "demo";
 
 /**
  * The demo's simulated agent `agent` of `store`, with a new password (the demo gives it one at every
- * start: only a hash is kept). Audited once, as the demo's action: `agent.add` when it is new,
- * `agent.rotate` when it was revoked (an admin revoked it; the demo lets it in again); a restart
- * that finds it as it left it writes nothing.
+ * start: only a hash is kept). Audited once a start, as the demo's action: `agent.add` when it is new,
+ * else `agent.rotate`, as the CLI's `agent add` of a known agent is (the old password stops working):
+ * `wasRevoked` true when an admin had revoked it and the demo lets it in again.
  */
 export async function addDemoAgent(storage: Storage, store: string, agent: string, now: number) {
   const before = (await storage.agents.list(store)).find((a) => a.agent === agent);
   const creds = await storage.agents.add(store, agent, "sim", now);
   if (!before) await auditSystem(storage, now, "agent.add", `${store}/${agent}`, { kind: "sim" }, store, DEMO_ACTOR);
-  else if (before.revokedAt !== null) await auditSystem(storage, now, "agent.rotate", `${store}/${agent}`, { kind: "sim", wasRevoked: true }, store, DEMO_ACTOR);
+  else await auditSystem(storage, now, "agent.rotate", `${store}/${agent}`, { kind: "sim", wasRevoked: before.revokedAt !== null }, store, DEMO_ACTOR);
   return creds;
 }
 
