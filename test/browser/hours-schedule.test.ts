@@ -41,7 +41,7 @@ describe("opening hours scheduled ahead in the editor", () => {
     await editor.getByTestId("hours-from").fill(today);
     await editor.getByTestId("hours-save").click();
     const error = await editor.getByTestId("hours-error").textContent();
-    expect(error).toContain(`Not scheduled: ${named(today)} has begun or is past in the store's time zone (${TZ}). Pick ${named(localDate(Date.now() + DAY, TZ))} or later`);
+    expect(error).toContain(`Not scheduled: ${named(today)} has begun (or begins within 5 minutes) in the store's time zone (${TZ}). Pick ${named(localDate(Date.now() + DAY, TZ))} or later`);
     expect(error).toContain("is not ahead of now");
     expect((await stored()).scheduled).toBeUndefined();
 
@@ -90,6 +90,20 @@ describe("opening hours scheduled ahead in the editor", () => {
     answer = await stored();
     expect(answer.scheduled).toBeUndefined();
     expect(answer.hours?.weekly.sun).toEqual([{ open: "09:00", close: "19:00" }]);
+    // Removing the hours from a date is scheduled as well: listed as always open from then, cancelled the same way.
+    await editor.getByTestId("hours-applies-date").check();
+    await editor.getByTestId("hours-from").fill(target);
+    await editor.getByRole("button", { name: `Remove from ${named(target)} (always open)` }).click();
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await message.textContent()).toMatch(new RegExp(`^From ${named(target)} the store has no opening hours \\(always open\\); until then the current ones\\.`));
+    expect(await item.locator("span").first().textContent()).toBe(`From ${named(target)}: no opening hours (always open)`);
+    answer = await stored();
+    expect(answer.scheduled).toEqual([{ from, hours: null }]);
+    expect(answer.hours?.weekly.sun).toEqual([{ open: "09:00", close: "19:00" }]);
+    await item.getByTestId("hours-cancel").click();
+    await item.getByTestId("hours-cancel-yes").click();
+    await editor.getByTestId("hours-scheduled-none").waitFor();
+    expect((await stored()).scheduled).toBeUndefined();
     // The history says which hours are in force (the first saved).
     expect(await editor.getByTestId("hours-history").locator("li").first().textContent()).toMatch(/^first hours, saved .*: every day 09:00-19:00$/);
     await page.reload();

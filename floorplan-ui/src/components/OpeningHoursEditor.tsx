@@ -99,7 +99,7 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
       setMessage({
         ok: false,
         text: tooSoon
-          ? `Not scheduled: ${formatLocalDate(fromDate)} has begun or is past in the store's time zone (${zone}). Pick ${formatLocalDate(dayAfter(today))} or later, or choose "from now" to change the hours today. (${why})`
+          ? `Not scheduled: ${formatLocalDate(fromDate)} has begun (or begins within 5 minutes) in the store's time zone (${zone}). Pick ${formatLocalDate(dayAfter(today))} or later, or choose "from now" to change the hours today. (${why})`
           : why,
       });
     } finally {
