@@ -67,6 +67,10 @@ describe("opening hours scheduled ahead in the editor", () => {
     expect(await item.locator("span").first().textContent()).toBe(line);
     expect(await item.getAttribute("data-from")).toBe(String(from));
     await shot(page, "hours-scheduled", { fullPage: true });
+    // A save from now says the scheduled hours still take over at their date, and keeps them.
+    await save.click();
+    await expect.poll(() => message.textContent()).toBe(`Opening hours saved. From ${named(target)} the hours scheduled then apply (listed below).`);
+    expect((await stored()).scheduled?.map((v) => v.from)).toEqual([from]);
 
     // Still there after a reload, and in the Alerts view's editor too.
     await page.reload();
