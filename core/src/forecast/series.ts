@@ -236,8 +236,9 @@ export interface ZonesNotCounted {
  * The one rule of what a screen's figures of `range` miss (the chain view, the digests, the store's
  * traffic, conversion, funnels, flows and dwell say it alike): for each zone, the hours every agent
  * counting it was offline (`offline`, from allOffline), less the hours it still counted someone in
- * (`counts`, its hourly visits or a door counter's `in` at the local hour `starts`: an agent cut off
- * from the broker that kept counting delivered them later, so that is no outage), less the hours the
+ * (`counts`, its hourly visits or a door counter's crossings, in and out, at the local hour `starts`:
+ * an agent cut off from the broker that kept counting delivered them later, so that is no outage; in
+ * the evening a door counter counts people leaving only, and that is counting too), less the hours the
  * store was closed (`opening`); the hours they touch within `range` merged, an hour cut by the range's
  * end counted whole (today so far, 14:00-14:20, is 1 h). Null when no zone lost an open hour.
  */

@@ -360,8 +360,10 @@ export class StoreAnalytics {
    * Enters per zone in any sub-range of `range`: visits opened plus door `in`, from the hour
    * rollups of the range read once, and raw rows for the parts of hours at the edges. `pre`: the
    * hour rows and the parts of hours read already (storage's `trafficReads`; a part it lacks is read).
+   * `crossings`: door `out` too (what a door counter counted either way; `pre` is not read then).
    */
-  private async entersCounter(range: Range, pre?: TrafficReads): Promise<(zone: string, a: number, b: number) => number | Promise<number>> {
+  private async entersCounter(range: Range, pre?: TrafficReads, crossings = false): Promise<(zone: string, a: number, b: number) => number | Promise<number>> {
+    if (crossings) pre = undefined;
     const [h0, h1] = hoursOf(range);
     const prefix = new Map<string, Float64Array>();
     const row = (zone: string) => {
@@ -371,7 +373,7 @@ export class StoreAnalytics {
     };
     const [zoneHours, doorHours] = pre ? [pre.zoneHours, pre.doorHours] : await Promise.all([this.repo.zoneHours(this.store, h0, h1), this.repo.doorHours(this.store, h0, h1)]);
     for (const r of zoneHours) row(r.zone)[r.t - h0 + 1]! += r.n;
-    for (const r of doorHours) row(r.zone)[r.t - h0 + 1]! += r.in;
+    for (const r of doorHours) row(r.zone)[r.t - h0 + 1]! += crossings ? r.in + r.out : r.in;
     for (const p of prefix.values()) for (let i = 1; i < p.length; i++) p[i]! += p[i - 1]!;
     // A part of an hour is read once for every zone (two statements: visits per zone, door counts).
     const parts = new Map<string, Promise<Map<string, number>>>();
@@ -390,7 +392,7 @@ export class StoreAnalytics {
         p = Promise.all([visitZones.length ? this.repo.visitCounts(this.store, visitZones, a, b) : new Map<string, number>(), doors ? this.repo.countsIn(this.store, a, b) : []]).then(
           ([visits, counts]) => {
             const n = new Map(visits);
-            for (const c of counts) if (this.doorZones.has(c.zone)) n.set(c.zone, (n.get(c.zone) ?? 0) + c.nIn);
+            for (const c of counts) if (this.doorZones.has(c.zone)) n.set(c.zone, (n.get(c.zone) ?? 0) + c.nIn + (crossings ? c.nOut : 0));
             return n;
           },
         );
@@ -413,6 +415,29 @@ export class StoreAnalytics {
       if (edges.length === 0) return whole;
       return Promise.all(edges.map(([x, y]) => raw(zone, x, y))).then((n) => n.reduce((s, x) => s + x, whole));
     };
+  }
+
+  /**
+   * What an outage is judged by (core zonesNotCounted's `counts`, the one rule of the chain view, the digests, the
+   * store's screens, experiments and forecasts): per local hour of `range` (`starts`, core bucketStarts), per zone,
+   * the visits opened plus what a door counter counted either way, in and out. An agent cut off from the broker
+   * that kept counting delivered them later from its outbox; in the evening a door counter counts people leaving
+   * only, and an hour it counted the last of them out in was counted (`in` alone called it "not counted").
+   */
+  async countedPerHour(range: Range, timeZone: string): Promise<Record<string, number>[]> {
+    const zoneIds = this.allZones();
+    const count = await this.entersCounter(range, undefined, true);
+    const out: Record<string, number>[] = [];
+    for (const { cuts } of trafficCuts(range, "hour", timeZone, [])) {
+      const zones: Record<string, number> = {};
+      for (const [a, b] of cuts) {
+        const counts = zoneIds.map((id) => count(id, a, b));
+        const settled = counts.some((n) => typeof n !== "number") ? await Promise.all(counts) : (counts as number[]);
+        for (const [i, id] of zoneIds.entries()) if (settled[i]! > 0) zones[id] = (zones[id] ?? 0) + settled[i]!;
+      }
+      out.push(zones);
+    }
+    return out;
   }
 
   private allZones(): string[] {

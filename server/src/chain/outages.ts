@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
 /**
  * The store's entrance hours nobody counted in [from, to) while it was open (`{hours, zones, spans}`,
  * whole hours merged), or null when none. An hour within an offline span in which the entrance still
- * counted someone (a camera's visits or a door counter's `in`, as `traffic` counts the zone: an agent
+ * counted someone (a camera's visits or a door counter's crossings, in or out: countedPerHour; an agent
  * cut off from the broker that kept counting delivered them later from its outbox) is counted, as are
  * the hours before it in that span.
  */
@@ -51,7 +51,7 @@ export async function storeNotCounted(services: Services, store: string, range: 
     if (offline.length > 0) offlineOf.push([zone, offline]);
   }
   if (offlineOf.length === 0) return null;
-  // The zones' visits per local hour, door counters' `in` included (traffic's figures), read once for them all and
+  // The zones' visits per local hour, door counters' crossings in and out included (countedPerHour), read once for them all and
   // only for the hours those gaps touch (gapsNotCounted reads no other): a 4-hour outage in a month reads 4 hours, not 720.
   const every = offlineOf.flatMap(([, g]) => g);
   const lo = Math.min(...every.map((g) => g.from));
@@ -63,16 +63,16 @@ export async function storeNotCounted(services: Services, store: string, range: 
   let read = { from: starts[i0]!, to: starts[i1 + 1] ?? range.to };
   // The part's hours are the range's (local hours from a bucket's start); else the whole range, as before.
   if (bucketStarts(read, "hour", timeZone).some((s, k) => s !== starts[i0 + k])) [i0, read] = [0, range];
-  let perHour: { zones: Record<string, number> }[];
+  let perHour: Record<string, number>[];
   try {
-    perHour = await (await services.analytics.get(store)).traffic(read, "hour", timeZone, (z, ts) => layouts.zoneKindAt(store, z, ts), layouts.changes(store));
+    perHour = await (await services.analytics.get(store)).countedPerHour(read, timeZone);
   } catch (err) {
     // Hours older than the figures kept: nothing to say of them (their spans go with them).
     if (err instanceof RetentionError) return null;
     throw err;
   }
   const opening = (await services.hours?.historyNow(store)) ?? null;
-  const zones = offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i - i0]?.zones[zone] ?? 0) }));
+  const zones = offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i - i0]?.[zone] ?? 0) }));
   return zonesNotCounted(range, starts, zones, opening, timeZone);
 }
 

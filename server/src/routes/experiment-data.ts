@@ -20,8 +20,8 @@ export type StorePeriodData = PeriodData & { notCounted: NotCounted | null };
  * The hours (indices of `starts`) of [from, to) in which a zone of interest or the store's entrance
  * (its trips begin there) was counted by no agent: every agent that counts it offline by the recorded
  * offline spans (agent_offline_spans; an open one read to now), less the hours up to the last one
- * within a span that counted someone there, by its visits or a door counter's `in` as traffic counts
- * the zone (an agent cut off from the broker that kept counting, a camera or a door counter,
+ * within a span that counted someone there, by its visits or a door counter's crossings, in or out
+ * (StoreAnalytics countedPerHour; an agent cut off from the broker that kept counting, a camera or a door counter,
  * delivered those hours later), and only while the store was open by its opening hours (a closed
  * hour nobody counted is closed: 0 trips is right there, and an edge box switched off every night
  * leaves nothing out), an hour partly so left out whole: core zonesNotCounted, the one rule the chain
@@ -43,10 +43,10 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
     if (offline.length > 0) offlineOf.push([zone, offline]);
   }
   if (offlineOf.length === 0) return { hours: new Set(), info: null };
-  // Enters per zone and local hour of `starts` as traffic counts them (visits opened plus a door counter's `in`, which makes
-  // no visits): an agent cut off from the broker that kept counting delivered them later, no outage. Read once.
-  const perHour = await a.traffic(range, "hour", timeZone, (z, ts) => services.layouts.zoneKindAt(store, z, ts), services.layouts.changes(store));
-  const info = zonesNotCounted(range, starts, offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i]?.zones[zone] ?? 0) })), opening, timeZone);
+  // What each zone counted per local hour of `starts` (visits opened plus a door counter's crossings, in and out, which
+  // make no visits: countedPerHour): an agent cut off from the broker that kept counting delivered them later, no outage. Read once.
+  const perHour = await a.countedPerHour(range, timeZone);
+  const info = zonesNotCounted(range, starts, offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i]?.[zone] ?? 0) })), opening, timeZone);
   const hours = new Set<number>();
   starts.forEach((start, i) => {
     const from = Math.max(start, range.from);

@@ -411,18 +411,21 @@ export class ForecastService {
    * too; an open one read to the history's end, so the cached answer holds within the hour), less the hours up to the last one within a span that counted someone: an agent cut off
    * from the broker that kept counting delivered those hours later (store-and-forward).
    */
-  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs): Promise<Gap[]> {
+  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs, timeZone: string): Promise<Gap[]> {
     if (h.starts.length === 0) return [];
     const storage = this.app.services.storage;
     const spans = await storage.offlineSpans.list(store, h.starts[0]!, h.hourStart);
     if (spans.length === 0) return [];
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
     const zones = zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
+    // What each zone counted per hour, a door counter's `out` too (StoreAnalytics countedPerHour, the rule's counts), read
+    // for the hours from the first span on only.
+    const first = Math.max(0, h.starts.findIndex((s) => s + HOUR > Math.min(...spans.map((s) => s.from))));
+    const counted = await (await this.app.analytics.get(store)).countedPerHour({ from: h.starts[first]!, to: h.hourStart }, timeZone);
     const gaps: Gap[] = [];
     for (const z of zones) {
       const agents = (await storage.agents.zoneAgents(store, z)).map((a) => a.agent);
-      const counts = h.zones.get(z) ?? [];
-      gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => counts[i] ?? 0), allOffline(agents, spans, h.hourStart)));
+      gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => (i < first ? 0 : (counted[i - first]?.[z] ?? 0))), allOffline(agents, spans, h.hourStart)));
     }
     return gaps.sort((a, b) => a.from - b.from);
   }
@@ -444,7 +447,7 @@ export class ForecastService {
     since: EpochMs | null,
   ): Promise<{ current: Gap[]; ended: Gap[] }> {
     const current = since === null ? [] : gapsWhileOpen([{ from: since, to: Math.max(now, since + 1) }], hours, timeZone);
-    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now), hours, timeZone).sort((a, b) => a.from - b.from);
+    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now, timeZone), hours, timeZone).sort((a, b) => a.from - b.from);
     return { current, ended };
   }
 

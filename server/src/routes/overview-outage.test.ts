@@ -101,14 +101,15 @@ describe("GET /overview with a store whose entrance was counted by no agent one 
 
   it("reads the entrance's counts of the outage's hours only, not of the whole week asked", async () => {
     const analytics = await t.server.services.analytics.get("afternoon");
-    const traffic = analytics.traffic;
+    // What the outage rule reads of the entrance per hour (countedPerHour: visits, a door counter's in and out).
+    const counted = analytics.countedPerHour;
     const read: { from: number; to: number }[] = [];
-    analytics.traffic = (range, ...rest) => (read.push({ from: range.from, to: range.to }), traffic.call(analytics, range, ...rest));
+    analytics.countedPerHour = (range, ...rest) => (read.push({ from: range.from, to: range.to }), counted.call(analytics, range, ...rest));
     let res;
     try {
       res = await t.get(`/api/v1/overview?from=${TODAY - 7 * DAY}&to=${TODAY}`);
     } finally {
-      analytics.traffic = traffic;
+      analytics.countedPerHour = counted;
     }
     expect(res.status).toBe(200);
     // The same outage as the day's: its 4 hours.
