@@ -7,7 +7,7 @@ import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { errorMessage, type Layout, type LayoutInput } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi } from "../api/alerts.js";
-import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, type DigestRow, type TokenRow } from "../api/admin.js";
+import { createAdminApi, type AuditEntry, type DigestInput, type DigestPreview, type DigestRow, type DigestSent, type TokenRow } from "../api/admin.js";
 import { useQ } from "../hooks/useQ.js";
 import { useStoreZones } from "../hooks/useStoreZones.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -417,12 +417,25 @@ function Digests({ store }: { store: string }) {
   const digests = useQ(["admin-digests"], () => admin.digests());
   const groups = useQ(["admin-groups"], () => admin.groups().catch(() => []));
   const [form, setForm] = useState<DigestInput>({ scope: "store", target: store, frequency: "daily", recipients: [], hour: 7, webhook: null });
-  // The webhooks a digest may go to: the hooks of the store picked at the top right (Admin > Webhooks makes them).
+  // The webhooks the new digest may go to, as the server rules (a store's digest: that store's hooks; a group's: its
+  // stores'), whatever store is picked at the top right; that store's hooks name the listed digests' hooks too.
   const hooksApi = useMemo(() => createWebhooksApi(api.token), [api.token]);
   const hooks = useQ(["webhooks", store], () => hooksApi.list(store).catch(() => []));
-  const hookName = (id: string | null) => (id === null ? "" : (hooks.data?.find((h) => h.id === id)?.url ?? id));
-  const sentWords = (r: { subject: string; recipients: string[]; webhook: string | null }) =>
-    `Sent "${r.subject}"${r.recipients.length ? ` to ${r.recipients.join(", ")}` : ""}${r.webhook ? `${r.recipients.length ? " and" : ""} queued for its webhook (${hookName(r.webhook)}: its delivery log says when it went)` : ""}.`;
+  const hooksOf = `${form.scope}:${form.target}`;
+  const formHooksQ = useQ(["digest-webhooks", hooksOf], () => (form.target ? admin.digestWebhooks(form.scope, form.target).catch(() => []) : Promise.resolve([])).then((list) => ({ of: hooksOf, list })));
+  // Never the hooks of the store or group chosen before (kept on screen while the new list loads).
+  const formHooks = formHooksQ.data?.of === hooksOf ? formHooksQ.data.list : [];
+  const hookName = (id: string | null) => (id === null ? "" : ([...formHooks, ...(hooks.data ?? [])].find((h) => h.id === id)?.url ?? id));
+  // Each channel: the mail, and the webhook's delivery (not queued again when an earlier attempt whose mail failed had queued it).
+  const sentWords = (r: DigestSent) => {
+    const q = r.webhookDelivery;
+    const hook = !q
+      ? ""
+      : q.queuedNow
+        ? ` queued for its webhook (${hookName(r.webhook)}: its delivery log says when it went)`
+        : ` not queued for its webhook again: an earlier attempt had queued it (${q.status === "given_up" ? "given up" : q.status}; ${hookName(r.webhook)}: its delivery log)`;
+    return `Sent "${r.subject}"${r.mailed ? ` to ${r.recipients.join(", ")}` : ""}${r.mailed && hook ? " and" : ""}${hook}.`;
+  };
   const [recipients, setRecipients] = useState("");
   const [sent, setSent] = useState<string | null>(null);
   const [preview, setPreview] = useState<DigestPreview | null>(null);
@@ -450,11 +463,11 @@ function Digests({ store }: { store: string }) {
           A daily digest goes out at the chosen hour (the store&apos;s time, or the time zone given: a group whose stores are in several zones needs one) with the day before; a weekly one on Monday with the week before: enters, visitors, conversion and dwell against the period before, the zones that changed most and a chart.
         </p>
         <form className="row" onSubmit={submit} data-testid="digest-form">
-          <select className="field" aria-label="Of" value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value as "store" | "group", target: e.target.value === "store" ? store : (me.group ?? groups.data?.[0]?.id ?? "") })}>
+          <select className="field" aria-label="Of" value={form.scope} onChange={(e) => setForm({ ...form, scope: e.target.value as "store" | "group", target: e.target.value === "store" ? store : (me.group ?? groups.data?.[0]?.id ?? ""), webhook: null })}>
             <option value="store">a store</option>
             {me.store === null && <option value="group">a group</option>}
           </select>
-          <select className="field" aria-label="Which" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value })}>
+          <select className="field" aria-label="Which" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value, webhook: null })}>
             {targets.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
@@ -494,14 +507,15 @@ function Digests({ store }: { store: string }) {
           <select
             className="field"
             aria-label="Webhook"
-            title="Also deliver it to a webhook of this store (Admin > Webhooks), signed and retried as its alerts: digest.daily or digest.weekly with the mail's figures"
+            title="Also deliver it to a webhook (Admin > Webhooks): a store's digest, one of that store's; a group's, one of its stores'; signed and retried as its alerts: digest.daily or digest.weekly with the mail's figures"
             value={form.webhook ?? ""}
             onChange={(e) => setForm({ ...form, webhook: e.target.value || null })}
           >
             <option value="">no webhook</option>
-            {(hooks.data ?? []).map((h) => (
+            {formHooks.map((h) => (
               <option key={h.id} value={h.id}>
                 webhook {h.url}
+                {form.scope === "group" ? ` (${nameShown(stores.find((s) => s.id === h.store)?.name ?? "") || h.store})` : ""}
               </option>
             ))}
           </select>
