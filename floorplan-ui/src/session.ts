@@ -84,7 +84,8 @@ export async function openSession(token: string, signOut: () => void, onStores: 
     stores = storesOf(me, stores);
     storesKnown = true;
   }
-  const live = new LiveStore(() => io(liveSocketOptions(token)));
+  // A store's alerts-only link is the server's namespace /alerts (same origin, same options).
+  const live = new LiveStore((_store, channel) => (channel === "alerts" ? io("/alerts", liveSocketOptions(token)) : io(liveSocketOptions(token))));
   const queries = newQueryClient();
   const storesChanged = async ({ keepOnScreen = false }: { keepOnScreen?: boolean } = {}) => {
     // Answers that name stores and are not on screen go; those on screen are fetched again (unless kept).

@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import { alertsApi, type ShownAlert } from "../api/alerts.js";
 import { useQ } from "../hooks/useQ.js";
+import type { LiveChannel } from "../live/liveStore.js";
 import { useLive } from "../live/useLive.js";
 import { canSee } from "../model/auth.js";
 import { nameShown } from "../model/names.js";
@@ -8,11 +9,10 @@ import { formatHash, type ViewId } from "../model/route.js";
 import { useSession } from "../session.js";
 
 /**
- * How often a view other than Live and Alerts asks for the store's active alerts, for the roles that may not join the
- * live link (viewers, merchandisers: the server's live channel is staff's and admins').
+ * How often a view other than Live and Alerts asks for the store's active alerts, as a fallback (a link down): every
+ * role's link pushes each change of them (within a second or so), staff's and admins' live link, viewers' and
+ * merchandisers' alerts-only link (the live occupancy stays staff's). Those asked every 20 s before.
  */
-export const ALERTS_POLL_MS = 20_000;
-/** The same, as a fallback, for the roles whose live link pushes each change of them (within a second or so). */
 export const ALERTS_FALLBACK_POLL_MS = 60_000;
 
 /**
@@ -24,16 +24,17 @@ export const ALERTS_FALLBACK_POLL_MS = 60_000;
 export function AlertsIndicator({ view, store }: { view: ViewId; store: string | null }) {
   const { me } = useSession();
   if (store === null || view === "live" || view === "alerts") return null;
-  return canSee(me.role, "live") ? <LiveStoreAlerts store={store} /> : <StoreAlerts store={store} pushed={null} pollMs={ALERTS_POLL_MS} />;
+  return <PushedStoreAlerts store={store} channel={canSee(me.role, "live") ? "live" : "alerts"} />;
 }
 
 /**
- * Staff and admins: the store's active alerts as its live link pushes them (the Live view's socket and join: the
- * server's `alerts` event at each join and each change), asked for at first and every {@link ALERTS_FALLBACK_POLL_MS}
- * as a fallback (a link down). A new alert used to wait for the next 20 s poll while the tablet's other figures were live.
+ * The store's active alerts as its link pushes them (the server's `alerts` event at each join and each change), asked
+ * for at first and every {@link ALERTS_FALLBACK_POLL_MS} as a fallback (a link down). Staff and admins: the Live view's
+ * socket and join (one link for both); viewers and merchandisers: the alerts-only link. A new alert used to wait for the
+ * next 20 s poll.
  */
-function LiveStoreAlerts({ store }: { store: string }) {
-  const live = useLive(store);
+function PushedStoreAlerts({ store, channel }: { store: string; channel: LiveChannel }) {
+  const live = useLive(store, channel);
   const pushed = live.status === "live" && live.alerts?.store === store ? live.alerts.alerts : null;
   return <StoreAlerts store={store} pushed={pushed} pollMs={ALERTS_FALLBACK_POLL_MS} />;
 }

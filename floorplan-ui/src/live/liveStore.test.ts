@@ -175,4 +175,36 @@ describe("LiveStore", () => {
     expect(s.connects).toBe(0);
     expect(store.getSnapshot("demo").status).toBe("live");
   });
+
+  it("follows a store's alerts-only link on a socket of its own (viewers' header sign): joined, its alerts pushed, closed apart from the live link", () => {
+    const opened: [string, string][] = [];
+    const byKey = new Map<string, FakeSocket>();
+    const two = new LiveStore((id, channel) => {
+      opened.push([id, channel]);
+      const s = new FakeSocket();
+      byKey.set(`${id}/${channel}`, s);
+      return s;
+    }, () => clock);
+    const offAlerts = two.subscribe("demo", () => {}, "alerts");
+    const offLive = two.subscribe("demo", () => {});
+    expect(opened).toEqual([
+      ["demo", "alerts"],
+      ["demo", "live"],
+    ]);
+    const a = byKey.get("demo/alerts")!;
+    a.fire("connect");
+    expect(a.emitted[0]?.slice(0, 2)).toEqual(["join", "demo"]);
+    const pushed = { store: "demo", timezone: "UTC", alerts: [], thresholds: { zones: {}, rules: {} } };
+    a.fire("alerts", pushed);
+    expect(two.getSnapshot("demo", "alerts")).toMatchObject({ status: "live", occupancy: null, alerts: pushed });
+    // The live link's snapshot is its own.
+    expect(two.getSnapshot("demo").status).toBe("connecting");
+    expect(two.getSnapshot("demo").alerts).toBeUndefined();
+    offAlerts();
+    expect(a.disconnected).toBe(true);
+    expect(byKey.get("demo/live")!.disconnected).toBe(false);
+    expect(two.getSnapshot("demo", "alerts").status).toBe("connecting");
+    offLive();
+    two.close();
+  });
 });

@@ -3,11 +3,15 @@
  * tablet re-renders only when its store's figures or connection state change (Frigate's `ws.ts`).
  * One Socket.IO connection per watched store: `occupancy` messages carry no store id, so a socket
  * that joined one store cannot mix two up. The socket reconnects by itself and re-joins.
+ * (this project) A store's `alerts` channel is the server's alerts-only link (namespace `/alerts`, every role that
+ * reads alerts: viewers' and merchandisers' header sign): the same join and `alerts` pushes, no occupancy.
  */
 import type { Occupancy } from "@footfall/core";
 import type { LiveAlerts } from "../api/alerts.js";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "refused";
+/** What a store's link follows: its live occupancy and alerts (staff, admins), or only its alerts (every role). */
+export type LiveChannel = "live" | "alerts";
 
 export interface LiveSnapshot {
   status: LiveStatus;
@@ -52,27 +56,31 @@ interface Entry {
   heardAt: number;
 }
 
+/** An entry's key: the store's id for its live link, with the channel after a space (no id holds one) for another. */
+const keyOf = (store: string, channel: LiveChannel) => (channel === "live" ? store : `${store} ${channel}`);
+
 export class LiveStore {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly connect: (store: string) => SocketLike,
+    private readonly connect: (store: string, channel: LiveChannel) => SocketLike,
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  subscribe = (store: string, listener: () => void): (() => void) => {
-    const entry = this.entries.get(store) ?? this.open(store);
+  subscribe = (store: string, listener: () => void, channel: LiveChannel = "live"): (() => void) => {
+    const key = keyOf(store, channel);
+    const entry = this.entries.get(key) ?? this.open(store, channel);
     entry.listeners.add(listener);
     return () => {
       entry.listeners.delete(listener);
-      if (entry.listeners.size === 0) this.closeStore(store);
+      if (entry.listeners.size === 0) this.closeEntry(key);
     };
   };
 
-  getSnapshot = (store: string): LiveSnapshot => this.entries.get(store)?.snapshot ?? INITIAL;
+  getSnapshot = (store: string, channel: LiveChannel = "live"): LiveSnapshot => this.entries.get(keyOf(store, channel))?.snapshot ?? INITIAL;
 
   close(): void {
-    for (const store of [...this.entries.keys()]) this.closeStore(store);
+    for (const key of [...this.entries.keys()]) this.closeEntry(key);
   }
 
   /**
@@ -93,20 +101,21 @@ export class LiveStore {
     }
   };
 
-  private open(store: string): Entry {
-    const socket = this.connect(store);
+  private open(store: string, channel: LiveChannel): Entry {
+    const key = keyOf(store, channel);
+    const socket = this.connect(store, channel);
     const entry: Entry = { socket, snapshot: INITIAL, listeners: new Set(), retry: null, heardAt: this.now() };
     const heard = () => void (entry.heardAt = this.now());
     socket.io?.on("ping", heard);
-    this.entries.set(store, entry);
+    this.entries.set(key, entry);
     const set = (patch: Partial<LiveSnapshot>) => {
-      if (this.entries.get(store) !== entry) return;
+      if (this.entries.get(key) !== entry) return;
       entry.snapshot = { ...entry.snapshot, ...patch };
       for (const l of entry.listeners) l();
     };
     const join = () => {
       socket.emit("join", store, (ack: { ok: boolean; error?: string } | undefined) => {
-        if (this.entries.get(store) !== entry) return;
+        if (this.entries.get(key) !== entry) return;
         if (ack?.ok) return set({ status: "live", error: null, lostAt: null });
         set({ status: "refused", error: ack?.error ?? "the server did not accept this store" });
         // A refused join ("the live figures cannot be read now", a layout not saved yet) is asked
@@ -114,7 +123,7 @@ export class LiveStore {
         if (entry.retry) clearTimeout(entry.retry);
         entry.retry = setTimeout(() => {
           entry.retry = null;
-          if (this.entries.get(store) === entry && entry.snapshot.status === "refused") join();
+          if (this.entries.get(key) === entry && entry.snapshot.status === "refused") join();
         }, REFUSED_RETRY_MS);
       });
     };
@@ -154,10 +163,10 @@ export class LiveStore {
     return entry;
   }
 
-  private closeStore(store: string): void {
-    const entry = this.entries.get(store);
+  private closeEntry(key: string): void {
+    const entry = this.entries.get(key);
     if (!entry) return;
-    this.entries.delete(store);
+    this.entries.delete(key);
     if (entry.retry) clearTimeout(entry.retry);
     entry.socket.disconnect();
   }

@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useSyncExternalStore } from "react";
 import { useSession } from "../session.js";
-import type { LiveSnapshot } from "./liveStore.js";
+import type { LiveChannel, LiveSnapshot } from "./liveStore.js";
 
-/** The live occupancy of one store; re-renders only when that store's snapshot changes. */
-export function useLive(store: string): LiveSnapshot {
+/**
+ * The live occupancy of one store; re-renders only when that store's snapshot changes. `channel` "alerts": the store's
+ * alerts-only link instead (every role that reads alerts; its snapshot has alerts and never occupancy).
+ */
+export function useLive(store: string, channel: LiveChannel = "live"): LiveSnapshot {
   const { live } = useSession();
-  const subscribe = useCallback((fn: () => void) => live.subscribe(store, fn), [live, store]);
-  const get = useCallback(() => live.getSnapshot(store), [live, store]);
+  const subscribe = useCallback((fn: () => void) => live.subscribe(store, fn, channel), [live, store, channel]);
+  const get = useCallback(() => live.getSnapshot(store, channel), [live, store, channel]);
   // A tablet waking from sleep (its screen on again, its Wi-Fi back) checks at once that its link still lives.
   useEffect(() => {
     const wake = () => {
