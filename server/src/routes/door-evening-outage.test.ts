@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { WEEKDAYS } from "@footfall/core";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
+import { periodData } from "./experiment-data.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -68,6 +69,24 @@ describe("a door counter offline one afternoon and evening, its counts delivered
     const row = (res.body.stores as { id: string; outages: { range: unknown }; notLikeForLike: { previous: string | null } }[]).find((s) => s.id === "evening")!;
     expect(row.outages.range).toBeNull();
     expect(row.notLikeForLike.previous).toBeNull();
+  });
+
+  it("an experiment's period keeps that evening in its figures; the switched-off counter's 7 hours are left out", async () => {
+    const day = { from: OUT_DAY, to: OUT_DAY + DAY };
+    // Old rule: { hours: 1, zones: ["entrance"], spans: [20:00-21:00] }, that hour left out of the period's figures.
+    expect((await periodData(t.server.services, "evening", day, ["entrance"])).notCounted).toBeNull();
+    expect((await periodData(t.server.services, "evening-off", day, ["entrance"])).notCounted).toMatchObject({ hours: 7, spans: [OUTAGE] });
+  });
+
+  it("the forecast keeps that evening in its history; the switched-off counter's 7 hours are left out", async () => {
+    const notes = async (store: string) => {
+      const res = await t.get(`/api/v1/stores/${store}/forecast?horizon=24h`);
+      expect(res.status).toBe(200);
+      return (res.body.model.notes as string[]).filter((n) => n.includes("not counted"));
+    };
+    // Old rule: "the store's entrance was not counted in 1 h of the history (...)".
+    expect(await notes("evening")).toEqual([]);
+    expect(await notes("evening-off")).toEqual([expect.stringContaining("not counted in 7 h of the history")]);
   });
 
   it("a door counter switched off those hours is still an outage, of every hour it counted nothing in (the evening too, without hours)", async () => {
