@@ -96,7 +96,11 @@ export class AlertEvaluator {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = null));
+      // A tick that fails (the list of stores with rules unread: PostgreSQL restarting) is tried again at the next one; its
+      // rejection unhandled ended the process (Node's default) when an outage of PostgreSQL spanned the list's 10 s re-read.
+      this.running ??= this.tick()
+        .catch((err: Error) => this.failed(null, err))
+        .finally(() => (this.running = null));
     }, this.o.everyMs ?? 1000);
     this.timer.unref();
   }
@@ -193,8 +197,11 @@ export class AlertEvaluator {
     return this.o.evaluatesHere ? this.o.evaluatesHere(store) : true;
   }
 
-  private failed(store: string, err: Error): void {
-    this.services.log.error({ err: err.message, store }, "could not evaluate the store's alert rules; trying again in a second");
+  /** An evaluation failed (`store` null: the list of stores with rules could not be read); PostgreSQL not answering is said once per outage by its storage, not here every second. */
+  private failed(store: string | null, err: Error): void {
+    if (this.services.storage.connectionLost?.(err)) return;
+    if (store === null) this.services.log.error({ err: err.message }, "could not read which stores have alert rules; trying again in a second");
+    else this.services.log.error({ err: err.message, store }, "could not evaluate the store's alert rules; trying again in a second");
   }
 
   private locked<T>(store: string, fn: () => Promise<T>): Promise<T> {
