@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { ZONE_KINDS, type Zone, type ZoneKind, type ZoneUsed } from "@footfall/core";
-import { hasDrawnId, removedLike, slugId, zoneBounds, type Bounds, type Draft, type EditorAction } from "../model/editor.js";
+import { freeIdLike, hasDrawnId, removedById, removedLike, slugId, zoneBounds, type Bounds, type Draft, type EditorAction } from "../model/editor.js";
 import { KIND_STYLE } from "./kinds.js";
 import { nameShown } from "../model/names.js";
 
@@ -131,6 +131,23 @@ export function ZoneForm({
   // A new zone named like a zone an earlier version had (removed since): a zone of its own unless brought back on purpose.
   const like = idEditable ? removedLike(zone, zones, used) : null;
   const broughtBack = idEditable ? used.find((u) => u.id === zone.id) : undefined;
+  // An id typed by hand that a removed zone had: asked first, as the name's "Bring back" is, since it would carry on that
+  // zone's history (the zone it is asked for: another zone picked meanwhile is not asked about).
+  const [asked, setAsked] = useState<{ zone: string; removed: ZoneUsed; own: string } | null>(null);
+  const asking = asked !== null && asked.zone === zone.id ? asked : null;
+  const typeId = (typed: string) => {
+    const id = typed.trim();
+    const removed = removedById(id, zone.id, zones, used);
+    if (!removed) {
+      setAsked(null);
+      return update({ id });
+    }
+    setAsked({ zone: zone.id, removed, own: freeIdLike(id, new Set([...zones.filter((z) => z.id !== zone.id).map((z) => z.id as string), ...usedIds])) });
+  };
+  const answer = (id: string) => {
+    setAsked(null);
+    update({ id });
+  };
   return (
     <section className="card" data-testid="zone-form">
       <div className="card-h">
@@ -151,8 +168,24 @@ export function ZoneForm({
         </label>
         <label className="lbl">
           <span>Id <span className="muted" style={{ fontWeight: 400 }}>{idEditable ? "· agents report it; fixed once saved" : "· fixed: agents report it"}</span></span>
-          <Commit value={zone.id} disabled={!idEditable} onCommit={(v) => update({ id: v.trim() })} className="field mono" data-testid="zone-id" />
+          <Commit key={asking ? "asking" : "id"} value={zone.id} disabled={!idEditable} onCommit={typeId} className="field mono" data-testid="zone-id" />
         </label>
+        {asking && (
+          <div className="alert warn small" role="group" aria-label="Bring back a removed zone?" data-testid="zone-id-removed">
+            <span style={{ flex: 1 }}>
+              “{asking.removed.id}” was the id of the removed zone “{nameShown(asking.removed.name)}” (last in version {asking.removed.version}): bring it back, with its history (its visits, dwell, paths and experiments carry on under it)? Or use {asking.own}, a new zone counted from the save.
+            </span>
+            <button className="btn sm" onClick={() => answer(asking.removed.id)} data-testid="zone-id-bring-back">
+              Bring back “{nameShown(asking.removed.name)}” ({asking.removed.id})
+            </button>
+            <button className="btn sm" onClick={() => answer(asking.own)} data-testid="zone-id-own">
+              Use {asking.own}
+            </button>
+            <button className="btn sm ghost" onClick={() => setAsked(null)} data-testid="zone-id-keep">
+              Keep {zone.id}
+            </button>
+          </div>
+        )}
         {like && (
           <div className="alert info small" role="status" data-testid="zone-removed-like">
             <span style={{ flex: 1 }}>
@@ -163,7 +196,7 @@ export function ZoneForm({
             </button>
           </div>
         )}
-        {broughtBack && !like && (
+        {broughtBack && !like && !asking && (
           <div className="muted small" data-testid="zone-brought-back">
             Brings back “{nameShown(broughtBack.name)}” of version {broughtBack.version}: its history carries on under {broughtBack.id}.
           </div>

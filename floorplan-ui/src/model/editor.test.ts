@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, removedLike, slugId, snap, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
+import { arrowKeyAction, canRedo, editParam, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, freeIdLike, initialEditor, isDirty, removedById, removedLike, slugId, snap, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, withBounds, zoneBounds, type EditorAction, type EditorState } from "./editor.js";
 
 const layout = {
   store: "demo",
@@ -263,6 +263,35 @@ describe("a new zone and the zones earlier versions had", () => {
     expect(removedLike(zone("Fruit"), layout.zones, used)).toBeNull();
     expect(removedLike(zone("Coffee bar", "coffee-bar"), layout.zones, used)).toBeNull();
     expect(removedLike(zone("Tea room"), layout.zones, used)).toBeNull();
+  });
+});
+
+describe("a zone id typed by hand", () => {
+  const used = [
+    { id: "fruit", name: "Fruit", version: 3, validFrom: 0 },
+    { id: "promo", name: "Promo", version: 4, validFrom: 0 },
+  ];
+  it("is a removed zone's (the form asks before bringing it back) only when the draft no longer has it", () => {
+    expect(removedById("promo", "zone-2", layout.zones, used)).toEqual(used[1]);
+    expect(removedById("fruit", "zone-2", layout.zones, used)).toBeNull(); // in the draft: the reducer refuses it
+    expect(removedById("promo", "promo", layout.zones, used)).toBeNull(); // its own
+    expect(removedById("tea", "zone-2", layout.zones, used)).toBeNull();
+  });
+  it("has a free id like it: itself when free, else -2, -3..., a valid id none of the taken ones", () => {
+    expect(freeIdLike("promo", new Set(["promo"]))).toBe("promo-2");
+    expect(freeIdLike("promo", new Set(["promo", "promo-2"]))).toBe("promo-3");
+    expect(freeIdLike("tea", new Set(["promo"]))).toBe("tea");
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,63}$/), fc.array(fc.nat(12), { maxLength: 12 }), (id, ns) => {
+        fc.pre(id !== "constructor");
+        const taken = new Set([id, ...ns.map((n) => `${id.slice(0, 63 - String(n).length).replace(/[-_]+$/, "")}-${n}`)]);
+        const free = freeIdLike(id, taken);
+        expect(taken.has(free)).toBe(false);
+        expect(free).toMatch(/^(?!constructor$)[a-z0-9][a-z0-9_-]{0,63}$/);
+        expect(free.startsWith(id.slice(0, 1))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

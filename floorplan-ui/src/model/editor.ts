@@ -158,6 +158,27 @@ export function removedLike(zone: Zone, draft: readonly Zone[], used: readonly Z
   return gone.find((u) => key(u.name) === key(zone.name)) ?? gone.find((u) => u.id === slug) ?? null;
 }
 
+/**
+ * The zone of an earlier version whose id `id` is, typed by hand for the new zone `self`, when the draft no longer has
+ * it (`used`: GET .../layouts' zones): saved so, the new zone would be that zone back, its visits, dwell, paths and
+ * experiments carrying on, so the form asks first. Null for an id no version had, the zone's own, or one in the draft.
+ */
+export function removedById(id: string, self: string, draft: readonly Zone[], used: readonly ZoneUsed[]): ZoneUsed | null {
+  if (id === self || draft.some((z) => z.id === id)) return null;
+  return used.find((u) => u.id === id) ?? null;
+}
+
+/**
+ * `id`, or when it is `taken` (the draft's other zones, every id a saved version had) `id-2`, `id-3`...: the id a zone
+ * typed as `id` gets to start its own history. Kept to the 64 characters of an id, the suffix whole.
+ */
+export function freeIdLike(id: string, taken: ReadonlySet<string>): string {
+  if (!isId(id)) return id;
+  let free = id;
+  for (let n = 2; taken.has(free) || !isId(free); n++) free = `${id.slice(0, 63 - String(n).length).replace(/[-_]+$/, "")}-${n}`;
+  return free;
+}
+
 /** Whether a zone still has the id the editor gave it (so renaming it may rename the id too). */
 export const hasDrawnId = (id: string): boolean => /^zone-\d+$/.test(id);
 

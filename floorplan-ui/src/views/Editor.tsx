@@ -4,7 +4,7 @@
  * layout version from a chosen date. All changes go through `editorReducer` (model/editor.ts).
  */
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { scheduledAt, scheduledVersions, type FloorPoint, type Layout } from "@footfall/core";
+import { pastVersionAt, scheduledAt, scheduledVersions, type FloorPoint, type Layout } from "@footfall/core";
 import { useQueryClient } from "@tanstack/react-query";
 import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
@@ -148,6 +148,10 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   // A version saved for later at the very instant chosen: a new version saved then replaces it (the server does, in one
   // step); a correction moved onto it is refused (it would leave that one never in force).
   const sameInstant = validFromMs !== null && validFromMs > now && versions.data ? scheduledAt(base === null ? versions.data : versions.data.filter((v) => v.version !== state.version), validFromMs, now) : null;
+  // A past version (or the one in force) at the very instant chosen: the server refuses a save then (history is kept: it
+  // would take that version's place for ever). 0 is "since always", no instant.
+  const pastAt = base === null && validFromMs !== null && validFromMs > 0 && validFromMs <= now && versions.data ? pastVersionAt(versions.data, validFromMs, now) : null;
+  const pastUntil = pastAt && versions.data ? versions.data.filter((v) => v.validFrom > pastAt.validFrom && v.validFrom <= now).sort((a, b) => a.validFrom - b.validFrom)[0] : undefined;
   // Versions saved for later, not yet in force: each may be cancelled (a refit that moved).
   const scheduled = useMemo(() => new Set(versions.data ? scheduledVersions(versions.data, now) : []), [versions.data, now]);
   // The version edited is one saved for later (by this editor's save): the heading says so, not "version 3" alone.
@@ -271,7 +275,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
           <input className="field" type="datetime-local" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-invalid={validFromMs === null ? true : undefined} data-testid="valid-from" />
           <span className="muted small">{timeZone}</span>
         </label>
-        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || tooEarly || (base !== null && sameInstant !== null) || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : tooEarly ? "Choose a later time: see the note" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
+        <button className="btn primary" onClick={save} disabled={saving || problems.length > 0 || validFromMs === null || tooEarly || pastAt !== null || (base !== null && sameInstant !== null) || !!state.drawing || (!dirty && state.version !== null)} data-testid="save-layout" title={problems.length ? "Fix the problems listed first" : tooEarly || pastAt ? "Choose a later time: see the note" : shownOverlaps.length ? "Some zones overlap: see the warning" : undefined}>
           {saving ? "Saving…" : base === null && sameInstant ? `Save, replacing v${sameInstant.version}${shownOverlaps.length ? " (zones overlap)" : ""}` : base !== null ? `Save correction${shownOverlaps.length ? " anyway (zones overlap)" : ""} (replaces v${state.version})` : shownOverlaps.length ? "Save anyway (zones overlap)" : "Save as new version"}
         </button>
       </div>
@@ -293,6 +297,11 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
           {base !== null
             ? `Version ${sameInstant.version} is saved for the same time, ${formatDateTimeZ(sameInstant.validFrom, timeZone)}: this correction from then would leave it never in force. Choose another “Valid from”, or cancel version ${sameInstant.version} first.`
             : `Version ${sameInstant.version} is saved for the same time, ${formatDateTimeZ(sameInstant.validFrom, timeZone)}, and not in force yet: saving replaces it with this draft, in one step (the number v${sameInstant.version} is not used again). To keep it, choose another “Valid from”.`}
+        </div>
+      )}
+      {pastAt && (
+        <div className="alert warn" role="status" data-testid="valid-from-past-version">
+          Version {pastAt.version} {pastUntil ? `was in force from ${formatDateTimeZ(pastAt.validFrom, timeZone)} until ${formatDateTimeZ(pastUntil.validFrom, timeZone)}` : `has been in force since ${formatDateTimeZ(pastAt.validFrom, timeZone)}`}, the time in “Valid from”: a past version is not replaced (history is kept: the figures were counted on it). To change the layout from now, set “Valid from” to now; to change how the figures are read since then, choose a later time (a minute later, say): version {pastAt.version} stays in force until it.
         </div>
       )}
       {takenOver && dirty && (

@@ -1,0 +1,99 @@
+/**
+ * Two ways the layout editor let a merchandiser rewrite the store's history without a word (real chromium, a real server
+ * and its SQLite file):
+ * - A new zone's id typed by hand as a removed zone's ("promo") brought that zone back, its visits, dwell, paths and
+ *   experiments joining the new zone's, with nothing asked (the name's path asks: "Bring back “Promo”"). Now the form
+ *   asks: bring it back, with its history, or use promo-2.
+ * - "Valid from" set to the very time of a past version (the refit's 09:00, once in force) saved a version that took its
+ *   place for ever. Now the editor says so before the save and the save waits for another time; the server refuses it (409).
+ */
+import { describe, expect, it } from "vitest";
+import { formatDateTimeZ } from "../../floorplan-ui/src/model/format.js";
+import { toLocalInput } from "../../floorplan-ui/src/model/range.js";
+import { shopLayout } from "./helpers/store.js";
+import { withShop } from "./helpers/shop.js";
+import { pagePoint } from "./helpers/plan.js";
+
+const DAY = 86_400_000;
+const MIN = 60_000;
+const t = withShop({ store: "typed", server: { httpPort: 18500, mqttPort: 18501, metricsPort: 18502 } });
+
+describe("layout editor: a removed zone's id typed, and a past version's time", () => {
+  it("asks before a typed id brings a removed zone back, with its history, or gives the zone an id of its own", async () => {
+    // Version 2, in force now: the promo table removed.
+    const base = shopLayout();
+    await t.shop.api.putLayout("typed", { ...base, validFrom: Date.now() - MIN, zones: base.zones.filter((z) => z.id !== "promo") });
+    const page = await t.open("/editor/typed", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    await page.getByTestId("draw-zone").click();
+    for (const p of [[10.3, 12], [11.7, 12], [11.7, 15], [10.3, 15], [10.3, 12]] as [number, number][]) {
+      const q = await pagePoint(page, p);
+      await page.mouse.click(q.x, q.y);
+    }
+    const id = page.getByTestId("zone-id");
+    await id.waitFor();
+    const drawn = await id.inputValue();
+    expect(drawn).toMatch(/^zone-\d+$/);
+    await id.fill("promo");
+    await id.press("Enter");
+    // Old editor: the id is promo at once, the removed table's history joined to this zone's, nothing asked.
+    const ask = page.getByTestId("zone-id-removed");
+    await ask.waitFor({ timeout: 10_000 });
+    expect(await ask.textContent()).toContain(
+      "“promo” was the id of the removed zone “Promo” (last in version 1): bring it back, with its history (its visits, dwell, paths and experiments carry on under it)? Or use promo-2, a new zone counted from the save.",
+    );
+    expect(await id.inputValue()).toBe(drawn);
+    await page.getByTestId("zone-id-own").click();
+    await expect.poll(() => id.inputValue()).toBe("promo-2");
+    expect(await ask.count()).toBe(0);
+    // Asked again, and this time brought back on purpose.
+    await id.fill("promo");
+    await id.press("Enter");
+    await ask.waitFor();
+    await page.getByTestId("zone-id-bring-back").click();
+    await expect.poll(() => id.inputValue()).toBe("promo");
+    expect(await page.getByTestId("zone-brought-back").textContent()).toContain("Brings back “Promo” of version 1: its history carries on under promo");
+    // An id no version had is taken without a question.
+    await id.fill("stand");
+    await id.press("Enter");
+    await expect.poll(() => id.inputValue()).toBe("stand");
+    expect(await ask.count()).toBe(0);
+    await id.fill("promo");
+    await id.press("Enter");
+    await page.getByTestId("zone-id-bring-back").click();
+    await expect.poll(() => id.inputValue()).toBe("promo");
+    await page.getByTestId("save-layout").click();
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Saved as version 3");
+    expect((await t.shop.api.layout("typed")).zones.map((z) => z.id)).toContain("promo");
+    await page.close();
+  });
+
+  it("says a save at a past version's very time would replace it, and saves a minute later", async () => {
+    // The refit, in force since three days ago at a whole minute (as a typed "Valid from" is).
+    const refit = Math.floor((Date.now() - 3 * DAY) / MIN) * MIN;
+    await t.shop.api.putLayout("typed", { ...shopLayout(), name: "After the refit", validFrom: refit });
+    const page = await t.open("/editor/typed", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    await page.getByTestId("zone-list").getByRole("button", { name: /Bakery/ }).click();
+    await page.getByTestId("zone-capacity").fill("12");
+    await page.getByTestId("zone-capacity").press("Enter");
+    await page.getByTestId("valid-from").fill(toLocalInput(refit, "Europe/Paris"));
+    const note = page.getByTestId("valid-from-past-version");
+    // Old editor: no note, the save enabled (and the old server saved version 5 at the refit's time, version 4 never in force).
+    await note.waitFor({ timeout: 10_000 });
+    const version = (await t.shop.api.layouts("typed")).layouts.at(-1)!.version;
+    expect(await note.textContent()).toBe(
+      `Version ${version} was in force from ${formatDateTimeZ(refit, "Europe/Paris")} until ${formatDateTimeZ((await t.shop.api.layouts("typed")).layouts.find((l) => l.validFrom > refit)!.validFrom, "Europe/Paris")}, the time in “Valid from”: a past version is not replaced (history is kept: the figures were counted on it). To change the layout from now, set “Valid from” to now; to change how the figures are read since then, choose a later time (a minute later, say): version ${version} stays in force until it.`,
+    );
+    expect(await page.getByTestId("save-layout").isDisabled()).toBe(true);
+    // A minute later: a new version from then.
+    await page.getByTestId("valid-from").fill(toLocalInput(refit + MIN, "Europe/Paris"));
+    await expect.poll(() => note.count()).toBe(0);
+    await page.getByTestId("save-layout").click();
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain(`Saved as version ${version + 1}`);
+    const listed = (await t.shop.api.layouts("typed")).layouts;
+    expect(listed.filter((l) => l.validFrom === refit).map((l) => l.version)).toEqual([version]);
+    expect(listed.find((l) => l.version === version + 1)?.validFrom).toBe(refit + MIN);
+    await page.close();
+  });
+});
