@@ -9,45 +9,13 @@
  * cross, in or out, is counted. In-process server, SQLite file.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { WEEKDAYS } from "@footfall/core";
-import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
+import { DAY, NOW, OUT_DAY, OUTAGE, seedDoorEvening } from "../../../test/support/door-evening.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 import { periodData } from "./experiment-data.js";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-// Wednesday 2 December 2026, 15:00 UTC; the outage on Monday 30 November, 14:00 to 21:00 UTC.
-const TODAY = Date.UTC(2026, 11, 2);
-const NOW = TODAY + 15 * HOUR;
-const OUT_DAY = TODAY - 2 * DAY;
-const OUTAGE = { from: OUT_DAY + 14 * HOUR, to: OUT_DAY + 21 * HOUR };
-
 const t = useTestServer({ now: () => NOW, maxAgeMs: 30 * DAY });
 
-beforeAll(async () => {
-  // Each day: 10 in at every hour from 09:00 to 19:00, 9 out in each of those hours, the last 11 out at 20:15.
-  for (const [store, delivered] of [
-    ["evening", true],
-    ["evening-hours", true],
-    ["evening-off", false],
-  ] as const) {
-    await t.putLayout(store, smallLayout({ name: store, timezone: "UTC" }));
-    const f = new EventFactory("door-1");
-    const events = [];
-    for (let d = TODAY - 5 * DAY; d < TODAY; d += DAY) {
-      for (let h = 9; h < 20; h++) events.push(f.count("entrance", d + h * HOUR + 20 * 60_000, 10, 0), f.count("entrance", d + h * HOUR + 40 * 60_000, 0, 9));
-      events.push(f.count("entrance", d + 20 * HOUR + 15 * 60_000, 0, 11));
-    }
-    // Switched off, it counted nothing from 14:00 to 21:00; cut off from the broker, it delivered them on its return.
-    await t.ingest(store, "door-1", delivered ? events : events.filter((e) => !(e.ts >= OUTAGE.from && e.ts < OUTAGE.to)));
-    await t.server.services.storage.offlineSpans.wentOffline(store, "door-1", OUTAGE.from);
-    await t.server.services.storage.offlineSpans.cameOnline(store, "door-1", OUTAGE.to);
-  }
-  const put = await t.request("PUT", "/api/v1/stores/evening-hours/hours", {
-    hours: { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "09:00", close: "20:00" }]])), exceptions: [] },
-  });
-  expect(put.status).toBe(200);
-});
+beforeAll(() => seedDoorEvening(t));
 
 const trafficOutages = async (store: string) => {
   const res = await t.get(`/api/v1/stores/${store}/traffic?from=${OUT_DAY}&to=${OUT_DAY + DAY}&bucket=hour`);
