@@ -520,6 +520,60 @@ program
     });
   });
 
+const digest = program
+  .command("digest")
+  .description("the scheduled e-mail digests (Admin > Digests): list them, preview one, send one now")
+  .addHelpText("after", "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL.\nA digest's webhook delivery is queued in the database: the server sends it.");
+/** The period option of preview and send: a local date, YYYY-MM-DD (the digest's failedPeriod, to send it again). */
+const digestPeriod = (v: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError(`"${visible(v)}": give the local date the period starts on, YYYY-MM-DD (a weekly digest's: a Monday)`);
+  return v;
+};
+digest
+  .command("list", { isDefault: true })
+  .description("list the digests: id, of what, when, to whom, the last period sent, a failure pending")
+  .option("--json", 'print {"digests":[...]} as JSON (times in epoch ms) instead of a table')
+  .action(async (opts: { json?: boolean }) => {
+    const { digestTable } = await import("./digests/cli.js");
+    await withStorage(async (storage) => {
+      const digests = await storage.digests.list();
+      if (opts.json) return print({ digests });
+      process.stdout.write(digestTable(digests));
+    }, undefined, { existing: true });
+  });
+digest
+  .command("preview")
+  .description("print the digest send would send now (or of --period), built but not sent: subject, recipients, the text; needs no mail server")
+  .argument("<id>", "the digest's id from `footfall digest list`")
+  .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (a finished one); default: the last finished period", digestPeriod)
+  .option("--json", "print {id, period, subject, recipients, webhook, text, mailProblem, webhookBody} as JSON (the API's preview, without the chart)")
+  .action(async (digestId: string, opts: { period?: string; json?: boolean }) => {
+    const { digestById, digestServices, previewDigest } = await import("./digests/cli.js");
+    const config = configFromEnv();
+    await withStorage(async (storage) => {
+      const p = await previewDigest(digestServices(storage, config), await digestById(storage, digestId), opts.period);
+      const { chartPng: _chart, ...shown } = p;
+      if (opts.json) return print(shown);
+      const to = [...p.recipients, ...(p.webhook ? [`webhook ${p.webhook}`] : [])].join(", ");
+      process.stdout.write(`Subject: ${p.subject}\nTo: ${to}\nPeriod: ${p.period}${p.mailProblem ? `\nIt would not go out: ${p.mailProblem}` : ""}\n\n${p.text}\n`);
+    }, config.dataDir, { existing: true });
+  });
+digest
+  .command("send")
+  .description("send the digest now, as Admin > Digests' Send now: the last finished period, or --period (a failed one, again); the schedule stays; prints what went where as JSON")
+  .argument("<id>", "the digest's id from `footfall digest list`")
+  .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (its failedPeriod, to send it again)", digestPeriod)
+  .action(async (digestId: string, opts: { period?: string }) => {
+    const { digestById, digestServices, sendDigestNow } = await import("./digests/cli.js");
+    const config = configFromEnv();
+    await withStorage(async (storage) => {
+      const d = await digestById(storage, digestId);
+      const sent = await sendDigestNow(digestServices(storage, config), d, opts.period);
+      await auditSystem(storage, Date.now(), "digest.send", d.id, { period: sent.period, recipients: sent.recipients, webhook: sent.webhook }, d.scope === "store" ? d.target : null);
+      print(sent);
+    }, config.dataDir, { existing: true });
+  });
+
 const cluster = program.command("cluster").description("a chain of servers on one PostgreSQL (FOOTFALL_DATABASE_URL)");
 cluster
   .command("status")

@@ -495,7 +495,7 @@ export async function startHalf(
     // Queue rules (length, wait) read the live queue figures (server/src/analytics/queues.ts).
     queues: queueFiguresForAlerts(services),
     onChanged: (store) => {
-      hub?.touch([store]);
+      hub?.touch([store], true);
       cluster?.changed([store]);
     },
   });

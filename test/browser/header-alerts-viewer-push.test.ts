@@ -47,6 +47,7 @@ describe("a viewer's header sign of the store's alerts, pushed over the alerts-o
     const chip = page.locator('[data-testid="header-alerts"][data-firing="1"]');
     // A hang guard: the old UI's poll is refused, so it never shows the alert.
     await chip.waitFor({ timeout: 30_000 });
+    console.log(`a viewer's header showed the alert ${Date.now() - now} ms after the events were published`);
     const { alerts } = (await t.shop.api.request<{ alerts: { id: string; ruleId: string; message: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/alerts`)).body;
     expect(alerts.map((a) => a.ruleId)).toEqual([rule.body.id]);
     expect((await chip.textContent())?.trim()).toBe("1 alert");

@@ -41,6 +41,8 @@ const HELP: [string[], RegExp][] = [
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
   [["audit"], /read the audit log of admin actions[\s\S]*list/],
   [["audit", "list"], /list the audit log, newest first[\s\S]*--store[\s\S]*--action[\s\S]*prefix\s+ending\s+in\s+a\s+dot[\s\S]*--actor[\s\S]*--target[\s\S]*--from[\s\S]*--to[\s\S]*--limit <n>\s+at\s+most\s+this\s+many\s+entries\s+\(1-500\)\s+\(default:\s+50\)[\s\S]*--before[\s\S]*--json\s+print\s+GET\s+\/api\/v1\/audit's\s+answer/],
+  [["digest"], /scheduled e-mail digests[\s\S]*list[\s\S]*preview[\s\S]*send[\s\S]*FOOTFALL_SMTP_URL/],
+  [["digest", "send"], /<id>[\s\S]*send\s+the\s+digest\s+now[\s\S]*--period <date>/],
   [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--server-username[\s\S]*default\s+footfall-server[\s\S]*--server-password <password>\s+its\s+password,\s+required\s+\(or\s+FOOTFALL_MQTT_PASSWORD\)[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
 ];
 
@@ -148,6 +150,8 @@ describe("footfall's read-only commands on a folder with no database", () => {
     ["token revoke", ["token", "revoke", "0123456789ab"]],
     ["agent revoke", ["agent", "revoke", "door-1", "--store", "shop"]],
     ["backup", ["backup", join(dir.path, "backup.db")]],
+    ["digest list", ["digest", "list"]],
+    ["digest send", ["digest", "send", "shop-daily-000000"]],
   ];
   const message = (folder: string, missing: boolean) =>
     `footfall: no Footfall database in ${folder}${missing ? ", a folder that does not exist" : ""} (FOOTFALL_DATA_DIR): is it the right folder? A server started with it creates one\n`;

@@ -104,6 +104,8 @@ export class DigestScheduler {
     const now = this.services.now();
     const { digests } = this.services.storage;
     const sent: SendResult[] = [];
+    // Digest deliveries another process queued (`footfall digest send`) reach no dispatcher's kick: each check looks at the queues.
+    this.services.webhooks?.kick();
     for (const d of await digests.list()) {
       // Without a mail server only the digests that go by webhook alone go out (GET /digests says mailProblem).
       if (!mail && byMail(d)) continue;

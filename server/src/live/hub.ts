@@ -21,8 +21,10 @@ const alertsRoom = (store: string) => `alerts:${store}`;
  */
 export const ALERTS_NAMESPACE = "/alerts";
 /**
- * A store watched only for its alerts is read at most this often (ms): its commits touch it up to 10 times a second,
- * yet its alerts change only when the evaluator says so (a push within about a second).
+ * A store watched only for its alerts is read at most this often (ms) on a touch that may not have changed them: its
+ * commits touch it up to 10 times a second, yet its alerts change only when the evaluator says so. The evaluator of this
+ * server says so (`touch(stores, true)`): read at the next push; another server's change (a chain's live notice, which
+ * does not say what changed) within this.
  */
 export const ALERTS_ONLY_READ_MS = 1000;
 
@@ -44,6 +46,8 @@ export class LiveHub {
   private readonly lastAlerts = new Map<string, string>();
   /** When each store watched only for its alerts was last read (server clock, ms). */
   private readonly alertsReadAt = new Map<string, number>();
+  /** Stores whose alerts this server's evaluator changed since their last push: read at the next, whenever the last was. */
+  private readonly alertsChanged = new Set<string>();
   /** A store's alerts being read now: sockets joining meanwhile share the read (a server restart brings every header back at once). */
   private readonly alertsReads = new Map<string, Promise<LiveAlerts>>();
   /** The alerts-only namespace ({@link ALERTS_NAMESPACE}). */
@@ -116,7 +120,7 @@ export class LiveHub {
     try {
       principal = await withGroupStores(principal, this.services.storage);
     } catch (err) {
-      this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
+      if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: (err as Error).message, store }, "could not read the token's group");
       reply({ ok: false, error: "the token's group cannot be read now; try again" });
       return false;
     }
@@ -134,7 +138,7 @@ export class LiveHub {
     try {
       snapshot = await this.versioned(store);
     } catch (err) {
-      this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy");
+      if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy");
       return reply({ ok: false, error: "the live figures cannot be read now; try again" });
     }
     if (!snapshot) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
@@ -144,7 +148,9 @@ export class LiveHub {
     socket.emit("occupancy", snapshot);
     await this.readAlerts(store).then(
       (a) => socket.emit("alerts", a),
-      (err: Error) => this.services.log.error({ err: err.message, store }, "could not read the store's alerts"),
+      (err: Error) => {
+        if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: err.message, store }, "could not read the store's alerts");
+      },
     );
   }
 
@@ -159,7 +165,7 @@ export class LiveHub {
       if (!this.services.layouts.current(store, this.services.now())) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
       alerts = await this.readAlerts(store);
     } catch (err) {
-      this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts");
+      if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts");
       return reply({ ok: false, error: "the store's alerts cannot be read now; try again" });
     }
     for (const r of socket.rooms) if (r.startsWith("alerts:")) await socket.leave(r);
@@ -193,9 +199,12 @@ export class LiveHub {
     return (this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) > 0;
   }
 
-  /** Mark stores whose figures may have changed. */
-  touch(stores: Iterable<string>): void {
-    for (const s of stores) this.dirty.add(s);
+  /** Mark stores whose figures may have changed; `alertsChanged`: their alerts did (the evaluator's word). */
+  touch(stores: Iterable<string>, alertsChanged = false): void {
+    for (const s of stores) {
+      this.dirty.add(s);
+      if (alertsChanged) this.alertsChanged.add(s);
+    }
   }
 
   private async snapshot(store: string): Promise<Occupancy | null> {
@@ -217,10 +226,11 @@ export class LiveHub {
       this.dirty.delete(store);
       const following = this.followers(store);
       if (following.occupancy === 0) {
+      const alertsChanged = this.alertsChanged.delete(store);
         if (following.alerts === 0) continue;
         // Followed for its alerts only: no occupancy is read, and the alerts once a second at most (the store stays dirty till then).
         const now = Date.now();
-        if (now - (this.alertsReadAt.get(store) ?? -Infinity) < ALERTS_ONLY_READ_MS) {
+        if (!alertsChanged && now - (this.alertsReadAt.get(store) ?? -Infinity) < ALERTS_ONLY_READ_MS) {
           this.dirty.add(store);
           continue;
         }
@@ -241,7 +251,8 @@ export class LiveHub {
         if ("err" in read) throw read.err;
         snap = read.snap;
       } catch (err) {
-        this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy; trying again at the next change");
+        // PostgreSQL not answering is said once per outage by its storage, not here each second for each store.
+        if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: (err as Error).message, store }, "could not read the live occupancy; trying again at the next change");
         continue;
       }
       if (!snap) continue;
@@ -275,7 +286,7 @@ export class LiveHub {
       this.io.to(room(store)).emit("alerts", a);
       this.alerts.to(alertsRoom(store)).emit("alerts", a);
     } catch (err) {
-      this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts; trying again at the next change");
+      if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: (err as Error).message, store }, "could not read the store's alerts; trying again at the next change");
     }
   }
 
@@ -327,7 +338,7 @@ export class LiveHub {
       await this.checkTokens(now);
       await this.checkGroups();
     } catch (err) {
-      this.services.log.error({ err: (err as Error).message }, "could not check the live clients' tokens");
+      if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: (err as Error).message }, "could not check the live clients' tokens");
     }
     for (const [store, a] of this.services.analytics.loaded()) {
       a.expire(now);

@@ -1,0 +1,80 @@
+/**
+ * `footfall digest list|preview|send` (server/src/cli.ts): the digests of the data folder's database (or
+ * FOOTFALL_DATABASE_URL), read and sent by the code the server's scheduler and Admin > Digests use (./scheduler.ts
+ * DigestScheduler preview and sendNow), so the CLI's text and figures are the server's. Mail goes through
+ * FOOTFALL_SMTP_URL (FOOTFALL_MAIL_FROM) as the server's does; a webhook's delivery is queued in the database, and the
+ * server's webhook dispatcher sends it (signed, retried, in the hook's delivery log) once it runs.
+ */
+import { AlertBus } from "../alerts/bus.js";
+import { AnalyticsRegistry } from "../analytics/registry.js";
+import type { ServerConfig } from "../config.js";
+import { LayoutCache } from "../ingest/layouts.js";
+import { createLogger } from "../log.js";
+import { createMetrics } from "../metrics.js";
+import type { Services } from "../services.js";
+import type { Digest, Storage } from "../storage/types.js";
+import { DigestScheduler, type MailFailure } from "./scheduler.js";
+
+/** What the digests need of a server, without one running: the storage, the layouts and the figures read from it. */
+export function digestServices(storage: Storage, config: Pick<ServerConfig, "visitTimeoutMs" | "retentionDays">): Services {
+  const now = () => Date.now();
+  const log = createLogger(process.env.FOOTFALL_LOG_LEVEL ?? "warn");
+  const rawDays = config.retentionDays ?? 90;
+  const rawSince = () => (rawDays > 0 ? now() - rawDays * 86_400_000 : Number.NEGATIVE_INFINITY);
+  return {
+    storage,
+    layouts: new LayoutCache(storage),
+    analytics: new AnalyticsRegistry(storage, { visitTimeoutMs: config.visitTimeoutMs, now, rawSince }, log),
+    metrics: createMetrics(),
+    log,
+    now,
+    mqtt: null,
+    alerts: new AlertBus(log),
+    onLayoutSaved: async () => {},
+  };
+}
+
+/** A digest by id, or an error saying where the ids are. */
+export async function digestById(storage: Storage, id: string): Promise<Digest> {
+  const d = await storage.digests.get(id.trim());
+  if (!d) throw new Error(`no digest "${id}": \`footfall digest list\` shows the ids (Admin > Digests makes them)`);
+  return d;
+}
+
+/** One line per digest: id, of what, when, to whom, the last period sent, the failure pending. */
+export function digestTable(digests: readonly Digest[]): string {
+  if (digests.length === 0) return "No digest is scheduled (Admin > Digests, or POST /api/v1/digests, makes one).\n";
+  const rows = digests.map((d) => [
+    d.id,
+    `${d.scope} ${d.target}`,
+    `${d.frequency} at ${String(d.hour).padStart(2, "0")}:00${d.timeZone ? ` ${d.timeZone}` : ""}`,
+    [...d.recipients, ...(d.webhook ? [`webhook ${d.webhook}`] : [])].join(", "),
+    d.lastPeriod ?? "-",
+    d.failedPeriod ? `${d.failedPeriod} not sent: ${d.lastError ?? "?"} (${d.attempts} attempt${d.attempts === 1 ? "" : "s"})` : "",
+  ]);
+  const head = ["ID", "OF", "WHEN", "TO", "LAST PERIOD", "PROBLEM"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return `${[head, ...rows].map(line).join("\n")}\n`;
+}
+
+/** `footfall digest send`: sends it now (or `period` again), as Admin > Digests' Send now; a refused mail says what became of the webhook. */
+export async function sendDigestNow(services: Services, d: Digest, period?: string) {
+  const scheduler = new DigestScheduler(services);
+  try {
+    return await scheduler.sendNow(d, period);
+  } catch (err) {
+    const e = err as MailFailure & { statusCode?: number };
+    if (e.statusCode) throw err;
+    const q = e.webhookDelivery;
+    const hook = q
+      ? `; its webhook delivery "${q.id}" ${q.queuedNow ? "was queued (the server sends it)" : `was queued already by an earlier attempt (${q.status}): not queued again`}: \`footfall digest send ${d.id}${period ? ` --period ${period}` : ""}\` again re-sends the mail only`
+      : "";
+    throw new Error(`the mail server did not take the digest: ${e.message} (check FOOTFALL_SMTP_URL)${hook}`, { cause: err });
+  }
+}
+
+/** `footfall digest preview`: the mail send would send, built not sent, as GET /api/v1/digests/:id/preview. */
+export function previewDigest(services: Services, d: Digest, period?: string) {
+  return new DigestScheduler(services).preview(d, period);
+}
