@@ -65,6 +65,12 @@ export function createMetrics(part: MetricsPart = "whole") {
     }),
     commitSeconds: new Histogram({ name: "footfall_ingest_commit_seconds", help: "Duration of one group commit", buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5], registers: ingest }),
     mqttConnected: new Gauge({ name: "footfall_mqtt_connected", help: "1 when the server's MQTT ingest is connected", registers: front }),
+    mqttLoginsRefused: new Counter({
+      name: "footfall_mqtt_logins_refused_total",
+      help: "Connections the embedded broker refused, by reason: bad_credentials, no_credentials, rate_limited, client_id, unavailable (the login could not be checked: the database does not answer; the agent retries; logged once per spell)",
+      labelNames: ["reason"],
+      registers: front,
+    }),
     liveClients: new Gauge({ name: "footfall_live_clients", help: "Socket.IO clients connected", registers: front }),
     agentsClockOff: new Gauge({
       name: "footfall_agents_clock_off",

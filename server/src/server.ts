@@ -476,7 +476,7 @@ export async function startHalf(
     transport = await connectExternalBroker({ url: config.mqttUrl, username: config.mqttUsername, password: config.mqttPassword, log, handlers });
   } else {
     const auth = new MqttAuthenticator(storage.agents, { log });
-    const broker = await startEmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, log, handlers, login: (u, p, id) => auth.login(u, p, id), loginsInForce: () => storage.agents.passwordEntries() });
+    const broker = await startEmbeddedBroker({ port: config.mqttPort, host: config.mqttHost, log, handlers, login: (u, p, id) => auth.login(u, p, id), loginsInForce: () => storage.agents.passwordEntries(), onRefused: (reason) => metrics.mqttLoginsRefused.inc({ reason }) });
     mqttPort = broker.port;
     transport = broker;
   }

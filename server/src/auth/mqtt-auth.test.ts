@@ -37,6 +37,17 @@ describe("MqttAuthenticator", () => {
     expect(await auth.login("shop.cam-1", "cam-secret", "mosquitto_pub_123")).toMatchObject({ ok: true, who: CAM });
   });
 
+  it("refuses a login it cannot check (the database does not answer) as 'server unavailable', reason unavailable, so the agent retries", async () => {
+    const down = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const auth = new MqttAuthenticator({ credentials: () => Promise.reject(down), ownersOfClientId: () => [] }, { log: createLogger("silent") });
+    expect(await auth.login("shop.cam-1", "cam-secret", "shop-cam-1")).toEqual({
+      ok: false,
+      returnCode: CONNACK.serverUnavailable,
+      reason: "unavailable",
+      message: "login check failed: connect ECONNREFUSED 127.0.0.1:5432",
+    });
+  });
+
   it("refuses another agent's client id as 'identifier rejected', even with good credentials", async () => {
     const { auth } = setup();
     const r = await auth.login("shop.door-1", "door-secret", "shop-cam-1");

@@ -30,7 +30,13 @@ export const CONNACK = { identifierRejected: 2, serverUnavailable: 3, badCredent
 
 export type LoginOutcome =
   | { ok: true; who: AgentIdentity; cached: boolean; /** The stored hash the password matched: a connection made with it ends when it changes (revoked, a new password). */ hash?: string }
-  | { ok: false; returnCode: (typeof CONNACK)[keyof typeof CONNACK]; reason: "bad_credentials" | "rate_limited" | "client_id"; message: string };
+  | {
+      ok: false;
+      returnCode: (typeof CONNACK)[keyof typeof CONNACK];
+      /** unavailable: the login could not be checked (the database does not answer); refused with "server unavailable", so the agent retries. */
+      reason: "bad_credentials" | "rate_limited" | "client_id" | "unavailable";
+      message: string;
+    };
 
 export interface MqttAuthOptions {
   log: Logger;
@@ -102,7 +108,7 @@ export class MqttAuthenticator {
       }
       return outcome;
     } catch (err) {
-      return { ok: false, returnCode: CONNACK.serverUnavailable, reason: "bad_credentials", message: `login check failed: ${(err as Error).message}` };
+      return { ok: false, returnCode: CONNACK.serverUnavailable, reason: "unavailable", message: `login check failed: ${(err as Error).message}` };
     }
   }
 

@@ -5,6 +5,7 @@ import type { LoginOutcome } from "../auth/mqtt-auth.js";
 import type { AgentIdentity } from "../storage/types.js";
 import type { Logger } from "../log.js";
 import { rateLimitedWarn } from "../log.js";
+import { RepeatedFailure } from "../repeated-failure.js";
 import { GuardedSocket, type PacketLimits } from "./packet-guard.js";
 import { decodeAudit, decodeStatus, layoutPayload, receiptPayloads, type MqttTransport, type TransportHandlers } from "./transport.js";
 
@@ -23,7 +24,12 @@ export interface EmbeddedBrokerOptions {
    * (revoked, or given a new password, by `footfall agent` on the database while the server runs) is closed.
    */
   loginsInForce?: () => Promise<readonly { username: string; hash: string }[]>;
+  /** Each refused connection, by why (the server counts them in footfall_mqtt_logins_refused_total). */
+  onRefused?: (reason: LoginRefusal) => void;
 }
+
+/** Why a connection was refused: the login's (see MqttAuthenticator), or none given. */
+export type LoginRefusal = Extract<LoginOutcome, { ok: false }>["reason"] | "no_credentials";
 
 /**
  * How often the connected agents' logins are checked against the database. The API's revoke closes the
@@ -76,32 +82,46 @@ const DROPPED = "$footfall/dropped";
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<MqttTransport & { port: number }> {
   const warn = rateLimitedWarn(o.log);
+  // While the database does not answer, every agent's login (and its retry every few seconds) is refused with "server
+  // unavailable": said once when it starts and once when logins are checked again, with how many and how long, not a line each.
+  const loginsDown = new RepeatedFailure({
+    log: o.log,
+    start: (err) =>
+      `MQTT logins are refused with "server unavailable" as the agents' logins cannot be read (${err}): agents retry by themselves and are let in ` +
+      "once the database answers; their events wait on them meanwhile. Said once, and once when logins are checked again (counted in footfall_mqtt_logins_refused_total{reason=\"unavailable\"})",
+    keysField: "agents",
+    end: (e) => `MQTT logins are checked again: ${e.failures} refused with "server unavailable" over ${e.seconds} s (${e.keys} agent${e.keys === 1 ? "" : "s"}), each let in at its next try`,
+  });
   const admit = fairQueue(LOGINS_PER_TURN);
   const clients = () => (broker as unknown as { clients: Record<string, AgentClient | undefined> }).clients;
   const broker = await Aedes.createBroker({
     // Agents use `${store}-${agent}` as client id (up to 129 characters); MQTT 3.1.1's 23 is too short.
     maxClientsIdLength: 256,
     authenticate(client: AgentClient, username, password, done) {
-      const refuse = (returnCode: 2 | 3 | 4, message: string) => {
-        warn(`mqtt-refused/${username}/${returnCode}`, { clientId: client.id, username, returnCode }, `MQTT connection refused: ${message}`);
+      const refuse = (returnCode: 2 | 3 | 4, reason: LoginRefusal, message: string) => {
+        o.onRefused?.(reason);
+        if (reason === "unavailable") loginsDown.fail(message.replace(/^login check failed: /, ""), { clientId: client.id, username, returnCode }, username);
+        else warn(`mqtt-refused/${username}/${returnCode}`, { clientId: client.id, username, returnCode }, `MQTT connection refused: ${message}`);
         done(Object.assign(new Error(message), { returnCode }), false);
       };
-      if (!username || !password) return refuse(4, "no user name or password (agents log in with the credentials of `footfall agent add`)");
+      if (!username || !password) return refuse(4, "no_credentials", "no user name or password (agents log in with the credentials of `footfall agent add`)");
       admit(() => void o.login(username, password.toString("utf8"), client.id).then(
         (outcome) => {
-          if (!outcome.ok) return refuse(outcome.returnCode, outcome.message);
+          // The database answered this login's look-ups (a wrong password too): a spell of logins that could not be checked is over.
+          if (outcome.ok || outcome.reason !== "unavailable") loginsDown.ok();
+          if (!outcome.ok) return refuse(outcome.returnCode, outcome.reason, outcome.message);
           const who = outcome.who;
           // A client id in use by another agent's connection is not taken over (Aedes would close the owner's).
           const holder = clients()[client.id]?.footfall;
           if (holder && (holder.store !== who.store || holder.agent !== who.agent)) {
-            return refuse(2, `client id "${client.id}" is in use by agent ${holder.store}/${holder.agent}; agent ${who.store}/${who.agent} must connect as "${who.store}-${who.agent}"`);
+            return refuse(2, "client_id", `client id "${client.id}" is in use by agent ${holder.store}/${holder.agent}; agent ${who.store}/${who.agent} must connect as "${who.store}-${who.agent}"`);
           }
           client.footfall = who;
           client.footfallLogin = { username, hash: outcome.hash };
           if (client.conn instanceof GuardedSocket) client.conn.meter.authenticated = true;
           done(null, true);
         },
-        (err: Error) => refuse(3, `login check failed: ${err.message}`),
+        (err: Error) => refuse(3, "unavailable", `login check failed: ${err.message}`),
       ));
     },
     authorizePublish(client: AgentClient | null, packet, callback) {
@@ -176,12 +196,19 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
   let closing = false;
   let toldClosed = false;
   let checking = false;
+  // Read every second while agents are connected: a database that does not answer is said once, not each second.
+  const loginsUnread = new RepeatedFailure({
+    log: o.log,
+    start: (err) => `could not read the agents' logins to close the connections of revoked agents (${err}); trying again every second, said once more when it reads them`,
+    end: (e) => `the agents' logins are read again after ${e.seconds} s (${e.failures} failed read${e.failures === 1 ? "" : "s"})`,
+  });
   const checkLogins = async (read: NonNullable<EmbeddedBrokerOptions["loginsInForce"]>) => {
     const connected = Object.values(clients()).filter((c): c is AgentClient & Required<Pick<AgentClient, "footfall" | "footfallLogin">> => !!c?.footfall && !!c.footfallLogin);
     if (closing || checking || connected.length === 0) return;
     checking = true;
     try {
       const inForce = new Map((await read()).map((e) => [e.username, e.hash]));
+      loginsUnread.ok();
       for (const c of connected) {
         const hash = inForce.get(c.footfallLogin.username);
         if (hash !== undefined && (c.footfallLogin.hash === undefined || hash === c.footfallLogin.hash)) continue;
@@ -195,7 +222,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Mqt
         c.close();
       }
     } catch (err) {
-      o.log.warn({ err: (err as Error).message }, "could not read the agents' logins to close the connections of revoked agents; trying again");
+      loginsUnread.fail((err as Error).message);
     } finally {
       checking = false;
     }

@@ -162,7 +162,12 @@ export class MqttStatePublisher {
   remoteChanged(stores: Iterable<string>): void {
     if (!this.running) return;
     for (const store of stores)
-      if (this.here(store)) void this.publishAlertStates(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish a store's alert states"));
+      if (this.here(store)) void this.publishAlertStates(store).catch((err: Error) => this.failed(err, store, "could not publish a store's alert states"));
+  }
+
+  /** A store's publish failed: said, unless it is PostgreSQL not answering (its storage says that once per outage, not here each second). */
+  private failed(err: Error, store: string, msg: string): void {
+    if (!this.services.storage.connectionLost?.(err)) this.services.log.warn({ store, err: err.message }, msg);
   }
 
   /** (chain) These stores' shard went to another server: nothing more is published for them here. */
@@ -189,7 +194,7 @@ export class MqttStatePublisher {
       const now = this.services.now();
       for (const [store, at] of this.refreshedAt) {
         if (now - at < (this.o.discoveryRefreshMs ?? 30_000) || !this.here(store)) continue;
-        await this.refreshDiscovery(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish Home Assistant discovery"));
+        await this.refreshDiscovery(store).catch((err: Error) => this.failed(err, store, "could not publish Home Assistant discovery"));
       }
       if (now - this.occupiedReadAt >= OCCUPANCY_REFRESH_MS) {
         this.occupiedReadAt = now;
@@ -197,7 +202,7 @@ export class MqttStatePublisher {
       }
       for (const store of [...this.dirty]) {
         this.dirty.delete(store);
-        await this.publishOccupancy(store).catch((err: Error) => this.services.log.warn({ store, err: err.message }, "could not publish the store's occupancy over MQTT"));
+        await this.publishOccupancy(store).catch((err: Error) => this.failed(err, store, "could not publish the store's occupancy over MQTT"));
       }
     } finally {
       this.busy = false;

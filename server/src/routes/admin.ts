@@ -46,8 +46,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // A degraded answer is logged when health changes (degraded, degraded otherwise, ok again), not at every check: a load
   // balancer or orchestrator asks every few seconds, and each 503 was an error line of its own ("request failed").
   let degraded: { since: number; key: string } | null = null;
-  const noteHealth = (ok: boolean, mqtt: string, db: string, error: string | undefined) => {
+  // `dbSaid`: the database fails because PostgreSQL does not answer, which its storage says once (that health is degraded
+  // too) and once when it answers again: the same cause is not said a second time here, nor its end ("ok again").
+  const noteHealth = (ok: boolean, mqtt: string, db: string, error: string | undefined, dbSaid: boolean) => {
     const now = Date.now();
+    if (!ok && dbSaid && mqtt === "connected" && degraded === null) return;
     if (!ok) {
       const key = `${mqtt}/${db}`;
       if (degraded?.key === key) return;
@@ -71,20 +74,23 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (_req, reply) => {
       let db = "ok";
       let error: string | undefined;
+      let dbSaid = false;
       try {
         await storage.ping();
       } catch (err) {
         db = "error";
         error = `the database does not answer: ${(err as Error).message}`;
+        dbSaid = storage.connectionLost?.(err) ?? false;
       }
       const commit = services.metrics.commitProblem;
       if (db === "ok" && commit) {
         db = "failing";
         error = `event commits fail since ${new Date(commit.since).toISOString()}: ${commit.error}`;
+        dbSaid = commit.connectionLost === true;
       }
       const mqtt = mqttConnected(services) ? "connected" : "disconnected";
       const ok = db === "ok" && mqtt === "connected";
-      noteHealth(ok, mqtt, db, error);
+      noteHealth(ok, mqtt, db, error, dbSaid);
       return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "degraded", mqtt, db, ...(error ? { error } : {}) });
     },
   });

@@ -179,7 +179,8 @@ export class WebhookDispatcher {
   kick(): void {
     if (!this.running) return;
     void this.pump().catch((err: Error) => {
-      this.log.error({ err: err.message }, "webhooks: could not read the delivery queue; trying again in 5 s");
+      // PostgreSQL not answering is said once per outage by its storage, not here every 5 s.
+      if (!this.storage.connectionLost?.(err)) this.log.error({ err: err.message }, "webhooks: could not read the delivery queue; trying again in 5 s");
       this.wake(this.now() + 5000);
     });
   }
@@ -206,7 +207,7 @@ export class WebhookDispatcher {
           if (head.nextAttemptAt <= now) {
             const run = this.attempt(head)
               .catch((err: Error) => {
-                this.log.error({ err: err.message, hook: head.hookId }, "webhooks: could not record an attempt");
+                if (!this.storage.connectionLost?.(err)) this.log.error({ err: err.message, hook: head.hookId }, "webhooks: could not record an attempt");
               })
               .finally(() => {
                 this.inflight.delete(head.hookId);

@@ -105,7 +105,7 @@ export function startWebhooks(services: Services, opts: { version: string; dispa
   const log = services.log.child({ component: "webhooks" });
   const reconcile = (changedBefore: number) =>
     reconcileAlertNotifications({ storage: services.storage, log, now: () => services.now() }, dispatcher, changedBefore).catch((err: Error) => {
-      log.error({ err: err.message }, "webhooks: could not look for alert changes not queued; looking again in a minute");
+      if (!services.storage.connectionLost?.(err)) log.error({ err: err.message }, "webhooks: could not look for alert changes not queued; looking again in a minute");
     });
   // First what a server killed before left stored and not queued: the notifications of this run queue after it (in order per hook).
   const started = reconcile(Number.MAX_SAFE_INTEGER);
