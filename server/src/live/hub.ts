@@ -224,9 +224,9 @@ export class LiveHub {
   private async pushChanges(): Promise<void> {
     for (const store of [...this.dirty]) {
       this.dirty.delete(store);
+      const alertsChanged = this.alertsChanged.delete(store);
       const following = this.followers(store);
       if (following.occupancy === 0) {
-      const alertsChanged = this.alertsChanged.delete(store);
         if (following.alerts === 0) continue;
         // Followed for its alerts only: no occupancy is read, and the alerts once a second at most (the store stays dirty till then).
         const now = Date.now();
