@@ -42,5 +42,12 @@ describe("the Webhook field of a new digest", () => {
     expect(await row.getByTestId("digest-webhook").textContent()).toBe(`; webhook ${url("lyon")}`);
     expect(await page.getByTestId("admin-error").count()).toBe(0);
     await page.close();
+
+    // Listed under another store picked at the top right: the hook still named by its URL (the list's webhookUrl), not its id.
+    const other = await t.open("/admin/nice?tab=digests", t.shop.tokens.admin);
+    const listed = other.locator('[data-testid^="digest-north-daily-"]');
+    await listed.waitFor();
+    expect(await listed.getByTestId("digest-webhook").textContent()).toBe(`; webhook ${url("lyon")}`);
+    await other.close();
   });
 });

@@ -65,6 +65,8 @@ export interface DigestRow {
   nextSendPeriod: string | null;
   /** The webhook (a hook's id) it is also delivered to, or null: mail only. */
   webhook: string | null;
+  /** That hook's URL (whichever store's it is), or null (none, or deleted); absent from a server before it. */
+  webhookUrl?: string | null;
 }
 export interface DigestPreview {
   id: string;

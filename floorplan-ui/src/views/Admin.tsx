@@ -566,7 +566,7 @@ function Digests({ store }: { store: string }) {
                   </td>
                   <td>
                     {d.recipients.join(", ")}
-                    {d.webhook && <span data-testid="digest-webhook">{`${d.recipients.length ? "; " : ""}webhook ${hookName(d.webhook)}`}</span>}
+                    {d.webhook && <span data-testid="digest-webhook">{`${d.recipients.length ? "; " : ""}webhook ${d.webhookUrl ?? hookName(d.webhook)}`}</span>}
                   </td>
                   <td data-testid="digest-next">{nextSendText(d, d.recipients.length > 0 ? digests.data!.mailProblem : null, tz)}</td>
                   <td>{d.lastSentAt ? `${formatDateTimeZ(d.lastSentAt, tz)} (${d.lastPeriod})` : "not yet"}</td>

@@ -93,7 +93,7 @@ describe("the webhooks a digest may go to", () => {
     // A group's digest to a hook of one of its stores (the head office's receiver, say): taken.
     const group = await t.request("POST", "/api/v1/digests", digest("group", "west", hooks.b!));
     expect(group.status, JSON.stringify(group.body)).toBe(200);
-    expect(group.body.webhook).toBe(hooks.b);
+    expect(group.body).toMatchObject({ webhook: hooks.b, webhookUrl: "http://127.0.0.1:18399/none" });
     // A store's digest moved to another store keeps a hook it may no longer use: refused (the client sent no webhook).
     const own = await t.request("POST", "/api/v1/digests", digest("store", "a", hooks.a!));
     expect(own.status).toBe(200);

@@ -54,6 +54,7 @@ const DigestBody = Type.Object({
   retryAt: Nullable(Type.Integer({ description: "when the next attempt goes (null: none pending)" })),
   gaveUpAt: Nullable(Type.Integer({ description: "when the scheduler gave up on failedPeriod (POST .../send with that period sends it again)" })),
   webhook: Nullable(Type.String({ description: "(this project) the webhook it is also delivered to (a hook's id), or null: mail only" })),
+  webhookUrl: Nullable(Type.String({ description: "(this project) that webhook's URL (any store's hook: Admin > Digests names it by it), or null: none, or deleted" })),
   zone: Nullable(Type.String({ description: "the time zone the schedule follows now" })),
   problem: Nullable(Type.String({ description: "why the digest cannot be sent as it is (e.g. a group now in several time zones, or with no stores)" })),
   nextPeriod: Nullable(Type.String({ description: "the period the next scheduled digest covers" })),
@@ -101,9 +102,11 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Due now: the period the scheduler takes at its next check (a missed one first, then the latest).
     const next = target?.timeZone ? (due?.due ? { at: services.now(), period: due.period.key } : nextSend(services.now(), target.timeZone, d.frequency, d.hour, d.lastPeriod)) : null;
     // A webhook deleted since: every send fails until another (or none) is chosen, so it is said before the next one.
-    const hookGone = d.webhook !== null && !(await storage.webhooks.get(d.webhook));
+    const hook = d.webhook === null ? undefined : await storage.webhooks.get(d.webhook);
+    const hookGone = d.webhook !== null && !hook;
     return {
       ...d,
+      webhookUrl: hook?.url ?? null,
       zone: target?.timeZone ?? null,
       problem: target
         ? (target.problem ?? (hookGone ? `its webhook "${d.webhook}" was deleted: it is not sent until another is chosen, or none (Admin > Digests, or webhook in PUT /api/v1/digests/${d.id})` : null))
