@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import type { MqttClient } from "mqtt";
 import { io } from "socket.io-client";
-import { connectMqtt, FootfallApi, footfallJson, metricValue, ServerProcess, smallLayout, sleep, tempDir, usePostgres, waitFor, type AgentCredentials } from "../../test/support/index.js";
+import { connectMqtt, FootfallApi, footfallJson, metricValue, Mosquitto, ServerProcess, smallLayout, sleep, tempDir, usePostgres, waitFor, type AgentCredentials } from "../../test/support/index.js";
 
 const pg = usePostgres();
 
@@ -114,4 +114,46 @@ describe("PostgreSQL outage under agents, a tablet and requests", () => {
       dir.remove();
     }
   }, 150_000);
+
+  it("a chain's server (PostgreSQL and Mosquitto) says it once per thread, not its bus's LISTEN retries or shard lease renewals each second", async () => {
+    const dir = tempDir("footfall-pg-outage-chain-");
+    const broker = await Mosquitto.anonymous(18410);
+    const env = { FOOTFALL_DATABASE_URL: pg.database("footfall_pg_outage_chain"), FOOTFALL_LOG_LEVEL: "info" };
+    const admin = await footfallJson<{ token: string }>(["token", "add", "--role", "admin"], { dataDir: dir.path, env });
+    const server = await ServerProcess.start({ dataDir: dir.path, httpPort: 18411, metricsPort: 18412, mqttUrl: broker.url, env });
+    try {
+      await new FootfallApi(server.httpUrl, admin.token).putLayout("shop", smallLayout());
+      const since = server.output().length;
+      pg.server.stopFast();
+      // Not a timing check: long enough for the bus's LISTEN retries (each second) and several lease renewals to fail.
+      await sleep(8000);
+      pg.server.startAgain();
+      await waitFor("each thread's return said", () => server.logLines(/ answers again after /, since).length >= 2, { timeoutMs: 20_000 });
+      const said = server
+        .output()
+        .slice(since)
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as { level: number; msg: string; half?: string })
+        .filter((l) => l.level >= 40)
+        .map((l) => `${l.half ?? "front"}: ${l.msg.replace(/postgres:\/\/\S+/, "postgres://…").replace(/\(.*/, "(…")}`);
+      // A split chain server's two threads each have their own connections: each says it once (its lines carry its half);
+      // the ingest half's shard leases say once what the outage does to them (the liveness lock lost, not taken again yet).
+      expect(said.sort()).toEqual([
+        "front: PostgreSQL at postgres://… does not answer (…",
+        "ingest: PostgreSQL at postgres://… does not answer (…",
+        "ingest: shard leases: a background step failed (…",
+        "ingest: shard leases: a background step failed (…",
+      ]);
+      const leases = server.logLines(/^shard leases: a background step failed/, since).map((l) => String(l.err).replace(/ \(.*?\)/, ""));
+      expect(leases.sort()).toEqual([
+        "could not take the liveness lock; until it is held this server's shards move only when their leases run out; trying again",
+        "the liveness lock's connection broke; taking the lock again",
+      ]);
+    } finally {
+      await server.stop();
+      await broker.stop();
+      dir.remove();
+    }
+  }, 120_000);
 });

@@ -23,6 +23,8 @@ export interface ClusterBusOptions {
   /** Notices carry it; a server ignores its own. */
   serverId: string;
   log: Logger;
+  /** Whether `err` is PostgreSQL not answering, which the storage counts and says once per outage (then not said here). */
+  connectionLost?: (err: unknown) => boolean;
   /** Stores whose live figures another server changed. */
   onLive(stores: string[]): void;
   /** A store whose layout another server saved. */
@@ -60,7 +62,7 @@ export class ClusterBus {
     const client = new pg.Client({ connectionString: this.o.url, application_name: "footfall-listen" });
     client.on("notification", (n) => this.onNotification(n.channel, n.payload ?? ""));
     client.on("error", (err) => {
-      this.o.log.warn({ err: err.message }, "the cluster's LISTEN connection failed; reconnecting");
+      if (!this.o.connectionLost?.(err)) this.o.log.warn({ err: err.message }, "the cluster's LISTEN connection failed; reconnecting");
       this.reconnect(client);
     });
     client.on("end", () => this.reconnect(client));
@@ -79,7 +81,8 @@ export class ClusterBus {
       this.listen().then(
         () => this.o.onResync(),
         (err: Error) => {
-          this.o.log.warn({ err: err.message }, "cannot LISTEN on PostgreSQL yet; trying again in 1 s");
+          // Each second while PostgreSQL does not answer: said once by the storage, not here each time.
+          if (!this.o.connectionLost?.(err)) this.o.log.warn({ err: err.message }, "cannot LISTEN on PostgreSQL yet; trying again in 1 s");
           this.retry = setTimeout(attempt, 1000);
           this.retry.unref();
         },

@@ -143,7 +143,8 @@ export class ClusterNode {
           memory: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external) },
         };
       },
-      onError: (err) => o.log.error({ err: err.message }, "shard leases: a background step failed (the database?); leases not renewed in time are given up"),
+      // PostgreSQL not answering is said once per outage by the storage (which counts it), not at each renewal.
+      onError: (err) => void (o.storage.connectionLost?.(err) || o.log.error({ err: err.message }, "shard leases: a background step failed (the database?); leases not renewed in time are given up")),
       onDead: (servers) =>
         o.log.warn({ servers }, "a server's database session ended (it died): its shards are taken over now, not when their leases run out"),
       hooks: {
@@ -161,7 +162,7 @@ export class ClusterNode {
     const serverId = o.serverId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
     let node: ClusterNode | null = null;
     // One connection more than the rounds, the bus and the store list need: the shard leases' liveness lock holds it.
-    const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed"));
+    const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => void (o.storage.connectionLost?.(err) || o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed")));
     // A second process under a live server's id (FOOTFALL_SERVER_ID copied to two machines) would take its MQTT client ids,
     // each kicking the other off every second, and its leases: refused before it connects anything.
     if (o.ingest !== false) {
@@ -196,6 +197,7 @@ export class ClusterNode {
         url: o.databaseUrl,
         serverId,
         log: o.log,
+        connectionLost: (err) => o.storage.connectionLost?.(err) ?? false,
         onLive: (stores) => {
           for (const s of stores) if (!node.ingests(s)) o.analytics.invalidate(s);
           o.onRemoteLive(stores);
@@ -390,7 +392,7 @@ export class ClusterNode {
         ({ rows }) => {
           for (const r of rows) this.known(r.id);
         },
-        (err: Error) => this.o.log.warn({ err: err.message }, "could not read the store list"),
+        (err: Error) => void (this.o.storage.connectionLost?.(err) || this.o.log.warn({ err: err.message }, "could not read the store list")),
       )
       .finally(() => (this.discovering = null));
     return this.discovering;
