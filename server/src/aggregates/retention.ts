@@ -31,6 +31,11 @@ export interface RetentionOptions {
 
 const DAY_MS = 86_400_000;
 
+/** Raw rows before this time may be gone, `rawDays` (FOOTFALL_RETENTION_DAYS) being kept; -Infinity when nothing is ever deleted (0). */
+export function rawKeptSince(rawDays: number, now: number): number {
+  return rawDays > 0 ? now - rawDays * DAY_MS : Number.NEGATIVE_INFINITY;
+}
+
 /**
  * The lifecycle of history (DESIGN v1.1, FOOTFALL_RETENTION_DAYS): raw rows older than the horizon
  * are deleted in small transactions with a turn of the event loop between them, so that ingest
@@ -48,7 +53,7 @@ export class Retention {
 
   /** Raw rows before this time may be gone (-Infinity when nothing is ever deleted). */
   rawSince(): number {
-    return this.o.rawDays > 0 ? this.o.now() - this.o.rawDays * DAY_MS : Number.NEGATIVE_INFINITY;
+    return rawKeptSince(this.o.rawDays, this.o.now());
   }
 
   /** Hour and day rollups before this time may be gone (FOOTFALL_AGGREGATE_RETENTION_DAYS); null when they are kept for ever. */

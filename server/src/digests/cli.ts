@@ -5,6 +5,7 @@
  * FOOTFALL_SMTP_URL (FOOTFALL_MAIL_FROM) as the server's does; a webhook's delivery is queued in the database, and the
  * server's webhook dispatcher sends it (signed, retried, in the hook's delivery log) once it runs.
  */
+import { rawKeptSince } from "../aggregates/retention.js";
 import { AlertBus } from "../alerts/bus.js";
 import { AnalyticsRegistry } from "../analytics/registry.js";
 import type { ServerConfig } from "../config.js";
@@ -19,8 +20,7 @@ import { DigestScheduler, type MailFailure } from "./scheduler.js";
 export function digestServices(storage: Storage, config: Pick<ServerConfig, "visitTimeoutMs" | "retentionDays">): Services {
   const now = () => Date.now();
   const log = createLogger(process.env.FOOTFALL_LOG_LEVEL ?? "warn");
-  const rawDays = config.retentionDays ?? 90;
-  const rawSince = () => (rawDays > 0 ? now() - rawDays * 86_400_000 : Number.NEGATIVE_INFINITY);
+  const rawSince = () => rawKeptSince(config.retentionDays ?? 90, now());
   return {
     storage,
     layouts: new LayoutCache(storage),
