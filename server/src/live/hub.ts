@@ -143,6 +143,7 @@ export class LiveHub {
     }
     if (!snapshot) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
     for (const r of socket.rooms) if (r.startsWith("store:")) await socket.leave(r);
+    this.firstFollower(store);
     await socket.join(room(store));
     reply({ ok: true });
     socket.emit("occupancy", snapshot);
@@ -169,6 +170,7 @@ export class LiveHub {
       return reply({ ok: false, error: "the store's alerts cannot be read now; try again" });
     }
     for (const r of socket.rooms) if (r.startsWith("alerts:")) await socket.leave(r);
+    this.firstFollower(store);
     await socket.join(alertsRoom(store));
     reply({ ok: true });
     socket.emit("alerts", alerts);
@@ -192,6 +194,17 @@ export class LiveHub {
   /** Every client socket of this server: the live link's and the alerts-only link's. */
   private allSockets(): Socket[] {
     return [...this.io.sockets.sockets.values(), ...this.alerts.sockets.values()];
+  }
+
+  /**
+   * A store nobody on this server followed until this join: what was pushed of its alerts last is forgotten, so that
+   * their next change is pushed whatever it is. Its alerts changed meanwhile unpushed (nobody followed), and the join
+   * sends them as they are now: an alert that fired meanwhile and then ended read as the last pushed, and its end was
+   * never pushed (a tablet showed it till the next change, a viewer's header till its 60 s fallback ask).
+   */
+  private firstFollower(store: string): void {
+    const f = this.followers(store);
+    if (f.occupancy + f.alerts === 0) this.lastAlerts.delete(store);
   }
 
   /** Whether a client of this server follows `store`. */
