@@ -171,8 +171,8 @@ export function ZoneForm({
           <Commit key={asking ? "asking" : "id"} value={zone.id} disabled={!idEditable} onCommit={typeId} className="field mono" data-testid="zone-id" />
         </label>
         {asking && (
-          <div className="alert warn small" role="group" aria-label="Bring back a removed zone?" data-testid="zone-id-removed">
-            <span style={{ flex: 1 }}>
+          <div className="alert warn small zone-ask" role="group" aria-label="Bring back a removed zone?" data-testid="zone-id-removed">
+            <span>
               “{asking.removed.id}” was the id of the removed zone “{nameShown(asking.removed.name)}” (last in version {asking.removed.version}): bring it back, with its history (its visits, dwell, paths and experiments carry on under it)? Or use {asking.own}, a new zone counted from the save.
             </span>
             <button className="btn sm" onClick={() => answer(asking.removed.id)} data-testid="zone-id-bring-back">
@@ -187,8 +187,8 @@ export function ZoneForm({
           </div>
         )}
         {like && (
-          <div className="alert info small" role="status" data-testid="zone-removed-like">
-            <span style={{ flex: 1 }}>
+          <div className="alert info small zone-ask" role="status" data-testid="zone-removed-like">
+            <span>
               “{nameShown(like.name)}” (id {like.id}) was a zone of version {like.version}, not of this layout: this is a new zone, counted from the save under its own id ({zone.id}). If it is the old zone back, bring it back: its visits, dwell, paths and experiments carry on.
             </span>
             <button className="btn sm" onClick={() => update({ id: like.id })} data-testid="zone-bring-back">

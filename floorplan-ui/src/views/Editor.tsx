@@ -111,7 +111,11 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   const [scale, setScale] = useState(1);
   // "Valid from" follows the clock until the user sets it: an editor left open an hour before saving
   // saves from the minute of the save, not from when the editor was opened.
-  const now = useNow(15_000);
+  const ticked = useNow(15_000);
+  // A save moves it on at once: the version just saved from now is in force, not "scheduled ... not in force yet" with a
+  // warning that the next save would come before it, until the next 15 s tick.
+  const [savedAt, setSavedAt] = useState(0);
+  const now = Math.max(ticked, savedAt);
   // A correction keeps its version's date until the user moves it (`base`: the date of the version it replaces).
   const [base, setBase] = useState<number | null>(correcting && layout ? layout.validFrom : null);
   const [typedValidFrom, setValidFrom] = useState<string | null>(null);
@@ -200,6 +204,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       const replacedAtSave = from === null ? (sameInstant?.version ?? null) : null;
       const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined, seenVersion.current);
       seenVersion.current = Math.max(seenVersion.current, saved.version);
+      setSavedAt(Date.now());
       dispatch({ type: "saved", layout: saved });
       // A new name (or time zone, currency) shows in the store menu, the tab's title and the other
       // views at once, as a rename in Store settings does; the editor stays as it is. A failed
