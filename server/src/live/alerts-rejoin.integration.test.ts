@@ -3,7 +3,9 @@
  * pushed last (one key per store, both links); a store nobody followed kept that key, while its alerts changed unseen.
  * A viewer's header that left while the store had no alert, came back while one fired (the join sends it, firing) and
  * stayed: the end of that alert read as what had been pushed last, nothing was pushed, and the header said "over
- * capacity" until the next change (the web app's 60 s fallback ask). Real Socket.IO clients, in-process server (SQLite).
+ * capacity" until the next change (the web app's 60 s fallback ask). And a join sends what its read of the alerts found:
+ * an alert that fired and was pushed to the store's followers while that read was under way (the socket not one of them
+ * yet) never reached it. Real Socket.IO clients, in-process server (SQLite).
  */
 import { io, type Socket } from "socket.io-client";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +18,7 @@ import type { LiveAlerts } from "../alerts/live.js";
 const t = useTestServer({ visitTimeoutMs: 4_000 });
 
 beforeAll(async () => {
-  for (const s of ["shop"]) {
+  for (const s of ["shop", "mall"]) {
     await t.putLayout(s, smallLayout({ name: s }));
     const rule = await t.request("PUT", `/api/v1/stores/${s}/alert-rules/fruit-full`, { kind: "occupancy", zone: "fruit", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true });
     expect(rule.status).toBe(200);
@@ -80,5 +82,42 @@ describe("a store's alerts after nobody followed it", () => {
     await waitFor("the rule's end", async () => !(await firingNow("shop")), { timeoutMs: 30_000 });
     await waitFor("the end pushed", async () => again.firing() === 0, { timeoutMs: 10_000 });
     expect(again.alerts.at(-1)!.alerts).toEqual([]);
+  });
+
+  it("pushes an alert that fired while a join read the alerts before it", async () => {
+    const token = await t.token("viewer", "mall");
+    const first = await client(token, "/alerts", "mall");
+    // The next read of mall's active alerts (the join's) is held after it read, as a slow database holds it.
+    const alerts = t.server.services.storage.alerts;
+    const active = alerts.active.bind(alerts);
+    let held = false;
+    let release = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    alerts.active = async (store, ...rest) => {
+      const read = await active(store, ...rest);
+      if (store !== "mall" || held) return read;
+      held = true;
+      await released;
+      return read;
+    };
+    const late = new Client(token, "/alerts");
+    clients.push(late);
+    await new Promise<void>((resolve, reject) => (late.socket.once("connect", () => resolve()), late.socket.once("connect_error", reject)));
+    try {
+      const joined = new Promise((resolve) => late.socket.emit("join", "mall", resolve));
+      await waitFor("the join's read", async () => held, { timeoutMs: 10_000 });
+      // Meanwhile the rule fires and is pushed to the store's followers (the joining socket is not one yet).
+      await t.ingest("mall", "cam-1", Array.from({ length: 6 }, (_, i) => cam.enter(`m${i}`, "fruit", Date.now() + i)));
+      await waitFor("the alert pushed to the follower", async () => first.firing() === 1, { timeoutMs: 15_000 });
+      release();
+      expect(await joined).toEqual({ ok: true });
+      await waitFor("the join's alerts", async () => late.alerts.length > 0, { timeoutMs: 10_000 });
+    } finally {
+      alerts.active = active;
+      release();
+    }
+    // The join sent what it read before the alert; the alert is pushed to it then (old hub: never, till the next change).
+    expect(late.alerts[0]!.alerts).toEqual([]);
+    await waitFor("the alert pushed to the late joiner", async () => late.firing() === 1, { timeoutMs: 10_000 });
   });
 });

@@ -49,7 +49,9 @@ export class LiveHub {
   /** Stores whose alerts this server's evaluator changed since their last push: read at the next, whenever the last was. */
   private readonly alertsChanged = new Set<string>();
   /** A store's alerts being read now: sockets joining meanwhile share the read (a server restart brings every header back at once). */
-  private readonly alertsReads = new Map<string, Promise<LiveAlerts>>();
+  private readonly alertsReads = new Map<string, Promise<{ alerts: LiveAlerts; pushes: number }>>();
+  /** How many times each store's alerts were pushed (a join compares it with the count when its read began). */
+  private readonly alertsPushes = new Map<string, number>();
   /** The alerts-only namespace ({@link ALERTS_NAMESPACE}). */
   readonly alerts: Namespace;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -148,7 +150,10 @@ export class LiveHub {
     reply({ ok: true });
     socket.emit("occupancy", snapshot);
     await this.readAlerts(store).then(
-      (a) => socket.emit("alerts", a),
+      (a) => {
+        socket.emit("alerts", a.alerts);
+        this.missedPush(store, a.pushes);
+      },
       (err: Error) => {
         if (!this.services.storage.connectionLost?.(err)) this.services.log.error({ err: err.message, store }, "could not read the store's alerts");
       },
@@ -160,7 +165,7 @@ export class LiveHub {
     const reply = typeof ack === "function" ? ack : () => {};
     if (!isId(store)) return reply({ ok: false, error: "join needs a store id" });
     if (!(await this.mayFollow(socket, store, reply))) return;
-    let alerts: LiveAlerts;
+    let alerts: { alerts: LiveAlerts; pushes: number };
     try {
       await this.services.layouts.load(store);
       if (!this.services.layouts.current(store, this.services.now())) return reply({ ok: false, error: `store "${store}" not found or has no layout` });
@@ -173,14 +178,30 @@ export class LiveHub {
     this.firstFollower(store);
     await socket.join(alertsRoom(store));
     reply({ ok: true });
-    socket.emit("alerts", alerts);
+    socket.emit("alerts", alerts.alerts);
+    this.missedPush(store, alerts.pushes);
   }
 
-  /** The store's alerts as the live link sends them; joins at the same time share one read. */
-  private readAlerts(store: string): Promise<LiveAlerts> {
+  /**
+   * A push of the store's alerts went out while a join's read of them was under way (`pushes`: the count when it began),
+   * before the socket joined or before its read answered: the join sent what it read, maybe from before that change, and
+   * the push's key holds the change, so the socket would keep the older alerts till the next change. The next push sends
+   * the store's alerts again, to every follower (one read for all the joins meanwhile).
+   */
+  private missedPush(store: string, pushes: number): void {
+    if ((this.alertsPushes.get(store) ?? 0) === pushes) return;
+    this.lastAlerts.delete(store);
+    this.touch([store], true);
+  }
+
+  /** The store's alerts as the live link sends them, and the pushes before the read began; joins at the same time share one read. */
+  private readAlerts(store: string): Promise<{ alerts: LiveAlerts; pushes: number }> {
     let read = this.alertsReads.get(store);
     if (!read) {
-      read = liveAlerts(this.services, store).finally(() => this.alertsReads.delete(store));
+      const pushes = this.alertsPushes.get(store) ?? 0;
+      read = liveAlerts(this.services, store)
+        .then((alerts) => ({ alerts, pushes }))
+        .finally(() => this.alertsReads.delete(store));
       this.alertsReads.set(store, read);
     }
     return read;
@@ -296,6 +317,7 @@ export class LiveHub {
       const key = JSON.stringify(a);
       if (this.lastAlerts.get(store) === key) return;
       this.lastAlerts.set(store, key);
+      this.alertsPushes.set(store, (this.alertsPushes.get(store) ?? 0) + 1);
       this.io.to(room(store)).emit("alerts", a);
       this.alerts.to(alertsRoom(store)).emit("alerts", a);
     } catch (err) {
