@@ -538,7 +538,12 @@ digest
     await withStorage(async (storage) => {
       const digests = await storage.digests.list();
       if (opts.json) return print({ digests });
-      process.stdout.write(digestTable(digests));
+      const hooks = new Map<string, string>();
+      for (const id of new Set(digests.map((d) => d.webhook).filter((w): w is string => w !== null))) {
+        const hook = await storage.webhooks.get(id);
+        if (hook) hooks.set(id, hook.url);
+      }
+      process.stdout.write(digestTable(digests, hooks));
     }, undefined, { existing: true });
   });
 digest
@@ -548,13 +553,14 @@ digest
   .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (a finished one); default: the last finished period", digestPeriod)
   .option("--json", "print {id, period, subject, recipients, webhook, text, mailProblem, webhookBody} as JSON (the API's preview, without the chart)")
   .action(async (digestId: string, opts: { period?: string; json?: boolean }) => {
-    const { digestById, digestServices, previewDigest } = await import("./digests/cli.js");
+    const { digestById, digestHookName, digestServices, previewDigest } = await import("./digests/cli.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
       const p = await previewDigest(digestServices(storage, config), await digestById(storage, digestId), opts.period);
       const { chartPng: _chart, ...shown } = p;
       if (opts.json) return print(shown);
-      const to = [...p.recipients, ...(p.webhook ? [`webhook ${p.webhook}`] : [])].join(", ");
+      const hook = p.webhook ? await storage.webhooks.get(p.webhook) : undefined;
+      const to = [...p.recipients, ...(p.webhook ? [digestHookName(p.webhook, new Map(hook ? [[p.webhook, hook.url]] : []))] : [])].join(", ");
       process.stdout.write(`Subject: ${p.subject}\nTo: ${to}\nPeriod: ${p.period}${p.mailProblem ? `\nIt would not go out: ${p.mailProblem}` : ""}\n\n${p.text}\n`);
     }, config.dataDir, { existing: true });
   });

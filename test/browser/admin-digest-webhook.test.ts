@@ -51,13 +51,35 @@ describe("a digest to a webhook, set up in Admin > Digests", () => {
     const enters = /^Enters\s+(\d+|no data)\s/m.exec((await preview.locator("pre").first().textContent()) ?? "")?.[1];
 
     await row.getByRole("button", { name: "Send now" }).click();
-    expect(await page.getByTestId("digest-sent").textContent()).toMatch(/^Sent "Footfall daily digest: .*" queued for its webhook \(http:\/\/127\.0\.0\.1:19723\/hook: its delivery log says when it went\)\.$/);
+    // Not mailed: the webhook's words alone (was 'Sent "..." queued for its webhook').
+    expect(await page.getByTestId("digest-sent").textContent()).toMatch(/^Queued "Footfall daily digest: .*" for its webhook \(http:\/\/127\.0\.0\.1:19723\/hook: its delivery log says when it went\)\.$/);
     const [d] = await waitFor("the digest delivered", () => (receiver.taken.length > 0 ? receiver.taken : undefined), { timeoutMs: 15_000 });
     expect(receiver.refused).toEqual([]);
     expect(d!.type).toBe("digest.daily");
     const data = d!.body.data as { digest: { target: string }; now: { enters: number } | null };
     expect(data.digest.target).toBe(t.shop.store);
     expect(data.now === null ? "no data" : String(data.now.enters)).toBe(enters);
+    await page.close();
+  });
+
+  it("says a digest with recipients and a webhook, sent now without a mail server, went to its webhook neither", async () => {
+    const page = await t.open(`/admin/${t.shop.store}?tab=digests`, t.shop.tokens.admin);
+    await page.getByTestId("digest-form").waitFor();
+    await page.getByLabel("Webhook").locator("option", { hasText: receiver.url }).waitFor({ state: "attached" });
+    await page.getByLabel("How often").selectOption("weekly");
+    await page.getByLabel("Recipients").fill("manager@shop.example");
+    await page.getByLabel("Webhook").selectOption({ label: `webhook ${receiver.url}` });
+    await page.getByRole("button", { name: "Schedule" }).click();
+    const row = page.locator(`[data-testid^="digest-${t.shop.store}-weekly-"]`);
+    await row.waitFor();
+    const taken = receiver.taken.length;
+    await row.getByRole("button", { name: "Send now" }).click();
+    // Old server: "no mail server: set FOOTFALL_SMTP_URL ..., then restart the server" alone.
+    await expect
+      .poll(() => page.getByTestId("admin-error").textContent())
+      .toMatch(/^no mail server: set FOOTFALL_SMTP_URL .*; nothing was sent, not even to its webhook: a digest with recipients goes to its webhook with its mail \(take its recipients off to send it to its webhook alone\)$/);
+    expect(await page.getByTestId("digest-sent").count()).toBe(0);
+    expect(receiver.taken.length).toBe(taken);
     await page.close();
   });
 });

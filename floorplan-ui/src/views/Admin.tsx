@@ -434,7 +434,9 @@ function Digests({ store }: { store: string }) {
       : q.queuedNow
         ? ` queued for its webhook (${hookName(r.webhook)}: its delivery log says when it went)`
         : ` not queued for its webhook again: an earlier attempt had queued it (${q.status === "given_up" ? "given up" : q.status}; ${hookName(r.webhook)}: its delivery log)`;
-    return `Sent "${r.subject}"${r.mailed ? ` to ${r.recipients.join(", ")}` : ""}${r.mailed && hook ? " and" : ""}${hook}.`;
+    // Not mailed (a digest with a webhook and no recipients): the webhook's words alone, not "Sent ... queued".
+    if (!r.mailed) return q?.queuedNow ? `Queued "${r.subject}" for its webhook (${hookName(r.webhook)}: its delivery log says when it went).` : `"${r.subject}":${hook}.`;
+    return `Sent "${r.subject}" to ${r.recipients.join(", ")}${hook ? ` and${hook}` : ""}.`;
   };
   const [recipients, setRecipients] = useState("");
   const [sent, setSent] = useState<string | null>(null);

@@ -71,8 +71,8 @@ describe("footfall digest", () => {
     expect(help.stdout).toContain("FOOTFALL_SMTP_URL");
     const list = await cli(["list"]);
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+OF\s+WHEN\s+TO\s+LAST PERIOD\s+PROBLEM$/);
-    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+store shop\\s+daily at 07:00\\s+manager@shop\\.example, webhook ${hook}\\s`, "m"));
+    expect(list.stdout.split("\n")[0]).toMatch(/^ID\s+OF\s+WHEN\s+TO\s+LAST SENT\s+PROBLEM$/);
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+store shop\\s+daily at 07:00\\s+manager@shop\\.example, webhook ${receiver.url}\\s+not yet`, "m"));
     const json = await cli(["list", "--json"]);
     expect((JSON.parse(json.stdout) as { digests: { id: string; webhook: string }[] }).digests).toMatchObject([{ id, webhook: hook }]);
   });
@@ -86,7 +86,7 @@ describe("footfall digest", () => {
     expect(p).toMatchObject({ id, period: server.body.period, subject: server.body.subject, text: server.body.text, webhook: hook });
     expect(p.mailProblem).toMatch(/FOOTFALL_SMTP_URL/);
     const text = await cli(["preview", id]);
-    expect(text.stdout).toContain(`Subject: ${server.body.subject}\nTo: manager@shop.example, webhook ${hook}\nPeriod: ${server.body.period}\n\n${server.body.text}`);
+    expect(text.stdout).toContain(`Subject: ${server.body.subject}\nTo: manager@shop.example, webhook ${receiver.url}\nPeriod: ${server.body.period}\n\n${server.body.text}`);
   });
 
   it("sends it: the mail goes, the webhook is queued and the running server delivers it at its next check", async () => {

@@ -41,18 +41,28 @@ export async function digestById(storage: Storage, id: string): Promise<Digest> 
   return d;
 }
 
-/** One line per digest: id, of what, when, to whom, the last period sent, the failure pending. */
-export function digestTable(digests: readonly Digest[]): string {
+/** A digest's webhook as Admin > Digests names it: by its URL (`hookUrls`: the hooks' URLs by id), else its id, said deleted. */
+export function digestHookName(webhook: string, hookUrls: ReadonlyMap<string, string>): string {
+  const url = hookUrls.get(webhook);
+  return url ? `webhook ${url}` : `webhook ${webhook} (deleted)`;
+}
+
+/**
+ * One line per digest: id, of what, when, to whom (its webhook by URL, as Admin > Digests), when it was last sent and
+ * with which period ("not yet" as Admin > Digests' Last sent: a new digest's lastPeriod is the period before its first,
+ * never sent), the failure pending.
+ */
+export function digestTable(digests: readonly Digest[], hookUrls: ReadonlyMap<string, string> = new Map()): string {
   if (digests.length === 0) return "No digest is scheduled (Admin > Digests, or POST /api/v1/digests, makes one).\n";
   const rows = digests.map((d) => [
     d.id,
     `${d.scope} ${d.target}`,
     `${d.frequency} at ${String(d.hour).padStart(2, "0")}:00${d.timeZone ? ` ${d.timeZone}` : ""}`,
-    [...d.recipients, ...(d.webhook ? [`webhook ${d.webhook}`] : [])].join(", "),
-    d.lastPeriod ?? "-",
+    [...d.recipients, ...(d.webhook ? [digestHookName(d.webhook, hookUrls)] : [])].join(", "),
+    d.lastSentAt === null ? "not yet" : `${new Date(d.lastSentAt).toISOString().slice(0, 16).replace("T", " ")} UTC (${d.lastPeriod ?? "?"})`,
     d.failedPeriod ? `${d.failedPeriod} not sent: ${d.lastError ?? "?"} (${d.attempts} attempt${d.attempts === 1 ? "" : "s"})` : "",
   ]);
-  const head = ["ID", "OF", "WHEN", "TO", "LAST PERIOD", "PROBLEM"];
+  const head = ["ID", "OF", "WHEN", "TO", "LAST SENT", "PROBLEM"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
   return `${[head, ...rows].map(line).join("\n")}\n`;
@@ -65,6 +75,8 @@ export async function sendDigestNow(services: Services, d: Digest, period?: stri
     return await scheduler.sendNow(d, period);
   } catch (err) {
     const e = err as MailFailure & { statusCode?: number };
+    // No mail server: the server's words say to restart it; here, this command is what to run again.
+    if (e.statusCode === 503) throw new Error(e.message.replace("then restart the server", `then run \`footfall digest send ${d.id}\` again (a running server needs a restart to send the scheduled ones)`), { cause: err });
     if (e.statusCode) throw err;
     const q = e.webhookDelivery;
     const hook = q

@@ -160,7 +160,11 @@ export class DigestScheduler {
    */
   async sendNow(d: Digest, periodKey?: string): Promise<SendResult> {
     const config = mailConfig(this.env);
-    if ("error" in config && byMail(d)) throw Object.assign(new Error(config.error), { statusCode: 503 });
+    if ("error" in config && byMail(d)) {
+      // Its webhook waits for its mail (both go when a mail server is set): say so, not the mail server alone.
+      const hook = d.webhook ? "; nothing was sent, not even to its webhook: a digest with recipients goes to its webhook with its mail (take its recipients off to send it to its webhook alone)" : "";
+      throw Object.assign(new Error(`${config.error}${hook}`), { statusCode: 503 });
+    }
     const period = await this.periodToSend(d, periodKey);
     // The webhook's delivery: a failed period sent again is the schedule's (its attempts queued it before their mail
     // failed: not queued twice). Else sent again on purpose: a delivery of its own, keyed by the last send that
