@@ -33,6 +33,12 @@ export function hookRefusal(d: Pick<Digest, "scope" | "target">, hook: { id: str
     : `webhook "${hook.id}" is store "${hook.store}"'s, not one of group "${d.target}"'s stores (${stores.join(", ")}): a group's digest goes only to its stores' webhooks (${list}), or none`;
 }
 
+/** Why the digest may no longer go to `hook` (its store is not, or no longer, one the digest covers: {@link hookRefusal}), or null. */
+export async function digestHookProblem(storage: Pick<Services["storage"], "stores" | "groups">, d: Pick<Digest, "scope" | "target">, hook: { id: string; store: string }): Promise<string | null> {
+  const stores = await digestHookStores(storage, d);
+  return stores === null ? null : hookRefusal(d, hook, stores);
+}
+
 /** A period's figures in a webhook: the mail's, as numbers (conversion a share 0-1, dwell in seconds). */
 export interface WebhookFigures {
   enters: number;
@@ -144,6 +150,10 @@ export interface QueuedDigest {
 export async function queueDigestWebhook(services: Pick<Services, "storage" | "now" | "webhooks">, hookId: string, deliveryId: string, w: DigestWebhookData): Promise<QueuedDigest> {
   const hook = await services.storage.webhooks.get(hookId);
   if (!hook) throw Object.assign(new Error(`the digest's webhook "${hookId}" no longer exists: choose another (Admin > Digests), or none`), { statusCode: 409 });
+  // A group's stores as they are now: a hook whose store left the group since the digest chose it takes no more of its figures.
+  const d = w.data.digest;
+  const refused = await digestHookProblem(services.storage, d, hook);
+  if (refused) throw Object.assign(new Error(`the digest's webhook may no longer be used: ${refused}; choose another (Admin > Digests, or webhook in PUT /api/v1/digests/${d.id})`), { statusCode: 409 });
   const queued = await services.storage.webhooks.enqueue(hookId, { deliveryId, type: w.type, payload: digestWebhookBody(deliveryId, w) }, services.now());
   services.webhooks?.kick();
   if (queued) return { id: deliveryId, queuedNow: true, status: queued.status };

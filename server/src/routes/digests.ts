@@ -6,7 +6,7 @@ import { audit } from "../admin/audit.js";
 import { digestTarget } from "../digests/mail.js";
 import { nextSend } from "../digests/schedule.js";
 import { DigestScheduler, digestSchedulers, type MailFailure } from "../digests/scheduler.js";
-import { digestHookStores, hookRefusal, type QueuedDigest } from "../digests/webhook.js";
+import { digestHookProblem, digestHookStores, hookRefusal, type QueuedDigest } from "../digests/webhook.js";
 import type { Digest, DigestInput, Principal } from "../storage/types.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { httpError } from "./http-errors.js";
@@ -104,12 +104,14 @@ export const digestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // A webhook deleted since: every send fails until another (or none) is chosen, so it is said before the next one.
     const hook = d.webhook === null ? undefined : await storage.webhooks.get(d.webhook);
     const hookGone = d.webhook !== null && !hook;
+    // A group's digest whose hook's store left the group since: not sent there (digests/webhook.ts queueDigestWebhook).
+    const hookRefused = hook ? await digestHookProblem(storage, d, hook) : null;
     return {
       ...d,
       webhookUrl: hook?.url ?? null,
       zone: target?.timeZone ?? null,
       problem: target
-        ? (target.problem ?? (hookGone ? `its webhook "${d.webhook}" was deleted: it is not sent until another is chosen, or none (Admin > Digests, or webhook in PUT /api/v1/digests/${d.id})` : null))
+        ? (target.problem ?? (hookGone ? `its webhook "${d.webhook}" was deleted: it is not sent until another is chosen, or none (Admin > Digests, or webhook in PUT /api/v1/digests/${d.id})` : hookRefused ? `its webhook "${d.webhook}" may no longer be used: ${hookRefused}; it is not sent until another is chosen (Admin > Digests, or webhook in PUT /api/v1/digests/${d.id})` : null))
         : `the digest's ${d.scope} "${d.target}" no longer exists`,
       nextPeriod: due ? (due.due ? due.period.key : null) : null,
       nextSendAt: next?.at ?? null,
