@@ -72,6 +72,11 @@ describe("a digest to a webhook, set up in Admin > Digests", () => {
     await page.getByRole("button", { name: "Schedule" }).click();
     const row = page.locator(`[data-testid^="digest-${t.shop.store}-weekly-"]`);
     await row.waitFor();
+    // The list says it first: a digest with recipients does not go, to its webhook neither (old words: 'No digest goes
+    // out by mail, whatever its schedule (those with a webhook and no recipients do)', as if those went by mail).
+    expect(await page.getByTestId("digests-mail-problem").textContent()).toMatch(
+      /^No digest with recipients goes out, by mail or to its webhook, whatever its schedule \(one with a webhook and no recipients goes to its webhook\): no mail server: /,
+    );
     const taken = receiver.taken.length;
     await row.getByRole("button", { name: "Send now" }).click();
     // Old server: "no mail server: set FOOTFALL_SMTP_URL ..., then restart the server" alone.

@@ -99,7 +99,7 @@ describe("admin pages", () => {
     await row.waitFor();
     expect(await row.textContent()).toMatch(/store Rivoli test shop.*weekly at 07:00.*area@shop\.example, manager@shop\.example.*not yet/);
     // This server has no mail server: the list says that nothing goes out, before anyone presses Send now.
-    expect(await page.getByTestId("digests-mail-problem").textContent()).toMatch(/^No digest goes out by mail, whatever its schedule \(those with a webhook and no recipients do\): no mail server: set FOOTFALL_SMTP_URL/);
+    expect(await page.getByTestId("digests-mail-problem").textContent()).toMatch(/^No digest with recipients goes out, by mail or to its webhook, whatever its schedule \(one with a webhook and no recipients goes to its webhook\): no mail server: set FOOTFALL_SMTP_URL/);
     await row.getByRole("button", { name: "Send now" }).click();
     expect(await page.getByTestId("admin-error").textContent()).toMatch(/set FOOTFALL_SMTP_URL/);
     // What it would send can be checked without a mail server: the subject, the figures, the chart; nothing is sent.

@@ -108,7 +108,9 @@ describe("opening hours scheduled ahead in the editor", () => {
     await item.getByTestId("hours-cancel-yes").click();
     await editor.getByTestId("hours-scheduled-none").waitFor();
     expect((await stored()).scheduled).toBeUndefined();
-    // The history says which hours are in force (the first saved).
+    // The history says which hours are in force (the first saved), and that none were before (was: "History: the hours in
+    // force before", over the hours in force now).
+    expect(await editor.getByTestId("hours-history").locator("summary").textContent()).toBe("History: the hours in force (none before)");
     expect(await editor.getByTestId("hours-history").locator("li").first().textContent()).toMatch(/^first hours, saved .*: every day 09:00-19:00$/);
     await page.reload();
     await editor.getByTestId("hours-scheduled-none").waitFor({ timeout: 10_000 });

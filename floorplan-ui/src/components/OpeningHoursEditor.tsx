@@ -147,7 +147,8 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
       )}
       {past.length > 0 && (
         <details className="hours-history" data-testid="hours-history">
-          <summary>History: the hours in force before</summary>
+          {/* The list starts with the hours in force now: "before" alone read as if they were not. */}
+          <summary>{past.length > 1 ? "History: the hours in force now and before" : "History: the hours in force (none before)"}</summary>
           <ul className="hours-list small">
             {past.map((l) => (
               <li key={l.from} className={l.current ? undefined : "muted"} data-current={l.current || undefined}>

@@ -535,7 +535,7 @@ function Digests({ store }: { store: string }) {
       <section className="card">
         {digests.data?.mailProblem && (
           <p className="card-b admin-error" role="status" data-testid="digests-mail-problem">
-            No digest goes out by mail, whatever its schedule (those with a webhook and no recipients do): {digests.data.mailProblem}.
+            No digest with recipients goes out, by mail or to its webhook, whatever its schedule (one with a webhook and no recipients goes to its webhook): {digests.data.mailProblem}.
           </p>
         )}
         {digests.status === "error" && !digests.data ? (
