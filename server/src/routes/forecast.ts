@@ -109,6 +109,11 @@ interface History {
   starts: EpochMs[];
   enters: number[];
   zones: Map<string, number[]>;
+  /**
+   * What each zone counted per hour, where it is more than its enters (`zones`): a door counter's `out` (StoreAnalytics
+   * countedPerHour, the outage rule's counts: outageGaps). Read with the history, so a request reads nothing more.
+   */
+  outs: Map<string, number[]>;
   /** Different for every history built or extended (answers are cached per version). */
   version: number;
 }
@@ -176,7 +181,8 @@ export class ForecastService {
   private async read(store: string, timeZone: string, from: EpochMs, to: EpochMs): Promise<Omit<History, "hourStart" | "version">> {
     const kindAt = (zone: string, ts: number) => this.app.layouts.zoneKindAt(store, zone, ts);
     const range = { from, to };
-    const buckets = await (await this.app.analytics.get(store)).traffic(range, "hour", timeZone, kindAt, this.app.layouts.changes(store));
+    const analytics = await this.app.analytics.get(store);
+    const [buckets, counted] = await Promise.all([analytics.traffic(range, "hour", timeZone, kindAt, this.app.layouts.changes(store)), analytics.countedPerHour(range, timeZone)]);
     const zones = new Map<string, number[]>();
     buckets.forEach((b, i) => {
       for (const [z, n] of Object.entries(b.zones)) {
@@ -185,19 +191,35 @@ export class ForecastService {
         arr[i] = n;
       }
     });
-    return { starts: bucketStarts(range, "hour", timeZone), enters: buckets.map((b) => b.enters), zones };
+    // Only what a door counter counted out beyond the zones' enters is kept (door zones, few).
+    const outs = new Map<string, number[]>();
+    counted.forEach((c, i) => {
+      for (const [z, n] of Object.entries(c)) {
+        const more = n - (zones.get(z)?.[i] ?? 0);
+        if (more <= 0) continue;
+        let arr = outs.get(z);
+        if (!arr) outs.set(z, (arr = new Array<number>(counted.length).fill(0)));
+        arr[i] = more;
+      }
+    });
+    return { starts: bucketStarts(range, "hour", timeZone), enters: buckets.map((b) => b.enters), zones, outs };
   }
 
   /** `prev` moved on to `hourStart`: the hours since read and appended, as many dropped at the front. */
   private async extend(store: string, timeZone: string, prev: History, hourStart: EpochMs): Promise<History> {
     const fresh = await this.read(store, timeZone, prev.hourStart, hourStart);
     const k = fresh.starts.length;
-    const zones = new Map<string, number[]>();
-    for (const id of new Set([...prev.zones.keys(), ...fresh.zones.keys()])) {
-      const old = prev.zones.get(id) ?? new Array<number>(prev.starts.length).fill(0);
-      zones.set(id, [...old.slice(k), ...(fresh.zones.get(id) ?? new Array<number>(k).fill(0))]);
-    }
-    return { hourStart, starts: [...prev.starts.slice(k), ...fresh.starts], enters: [...prev.enters.slice(k), ...fresh.enters], zones, version: ++this.versions };
+    const moved = (before: Map<string, number[]>, after: Map<string, number[]>) => {
+      const out = new Map<string, number[]>();
+      for (const id of new Set([...before.keys(), ...after.keys()])) {
+        const old = before.get(id) ?? new Array<number>(prev.starts.length).fill(0);
+        out.set(id, [...old.slice(k), ...(after.get(id) ?? new Array<number>(k).fill(0))]);
+      }
+      return out;
+    };
+    const zones = moved(prev.zones, fresh.zones);
+    const outs = moved(prev.outs, fresh.outs);
+    return { hourStart, starts: [...prev.starts.slice(k), ...fresh.starts], enters: [...prev.enters.slice(k), ...fresh.enters], zones, outs, version: ++this.versions };
   }
 
   /**
@@ -411,21 +433,21 @@ export class ForecastService {
    * too; an open one read to the history's end, so the cached answer holds within the hour), less the hours up to the last one within a span that counted someone: an agent cut off
    * from the broker that kept counting delivered those hours later (store-and-forward).
    */
-  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs, timeZone: string): Promise<Gap[]> {
+  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs): Promise<Gap[]> {
     if (h.starts.length === 0) return [];
     const storage = this.app.services.storage;
     const spans = await storage.offlineSpans.list(store, h.starts[0]!, h.hourStart);
     if (spans.length === 0) return [];
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
     const zones = zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
-    // What each zone counted per hour, a door counter's `out` too (StoreAnalytics countedPerHour, the rule's counts), read
-    // for the hours from the first span on only.
-    const first = Math.max(0, h.starts.findIndex((s) => s + HOUR > Math.min(...spans.map((s) => s.from))));
-    const counted = await (await this.app.analytics.get(store)).countedPerHour({ from: h.starts[first]!, to: h.hourStart }, timeZone);
+    // What each zone counted per hour, a door counter's `out` too (StoreAnalytics countedPerHour, the rule's counts): read
+    // with the history (its enters and outs), not again at each request (up to its 57 weeks).
     const gaps: Gap[] = [];
     for (const z of zones) {
       const agents = (await storage.agents.zoneAgents(store, z)).map((a) => a.agent);
-      gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => (i < first ? 0 : (counted[i - first]?.[z] ?? 0))), allOffline(agents, spans, h.hourStart)));
+      const enters = h.zones.get(z);
+      const outs = h.outs.get(z);
+      gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), allOffline(agents, spans, h.hourStart)));
     }
     return gaps.sort((a, b) => a.from - b.from);
   }
@@ -447,7 +469,7 @@ export class ForecastService {
     since: EpochMs | null,
   ): Promise<{ current: Gap[]; ended: Gap[] }> {
     const current = since === null ? [] : gapsWhileOpen([{ from: since, to: Math.max(now, since + 1) }], hours, timeZone);
-    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now, timeZone), hours, timeZone).sort((a, b) => a.from - b.from);
+    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now), hours, timeZone).sort((a, b) => a.from - b.from);
     return { current, ended };
   }
 
