@@ -12,7 +12,7 @@ import { formatDateTimeZ } from "../../floorplan-ui/src/model/format.js";
 import { toLocalInput } from "../../floorplan-ui/src/model/range.js";
 import { shopLayout } from "./helpers/store.js";
 import { withShop } from "./helpers/shop.js";
-import { pagePoint } from "./helpers/plan.js";
+import { drawAisleZone } from "./helpers/plan.js";
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -25,13 +25,7 @@ describe("layout editor: a removed zone's id typed, and a past version's time", 
     await t.shop.api.putLayout("typed", { ...base, validFrom: Date.now() - MIN, zones: base.zones.filter((z) => z.id !== "promo") });
     const page = await t.open("/editor/typed", t.shop.tokens.admin);
     await page.getByTestId("zone-list").waitFor();
-    await page.getByTestId("draw-zone").click();
-    for (const p of [[10.3, 12], [11.7, 12], [11.7, 15], [10.3, 15], [10.3, 12]] as [number, number][]) {
-      const q = await pagePoint(page, p);
-      await page.mouse.click(q.x, q.y);
-    }
-    const id = page.getByTestId("zone-id");
-    await id.waitFor();
+    const id = await drawAisleZone(page);
     const drawn = await id.inputValue();
     expect(drawn).toMatch(/^zone-\d+$/);
     await id.fill("promo");

@@ -12,7 +12,7 @@ import { formatDateTimeZ } from "../../floorplan-ui/src/model/format.js";
 import { fromLocalInput, toLocalInput } from "../../floorplan-ui/src/model/range.js";
 import { shopLayout } from "./helpers/store.js";
 import { withShop } from "./helpers/shop.js";
-import { pagePoint } from "./helpers/plan.js";
+import { drawAisleZone } from "./helpers/plan.js";
 
 const DAY = 86_400_000;
 const t = withShop({ store: "twice", server: { httpPort: 19600, mqttPort: 19601, metricsPort: 19602 } });
@@ -24,13 +24,7 @@ describe("layout editor: zone ids and versions dated alike", () => {
     await t.shop.api.putLayout("twice", { ...base, validFrom: Date.now() - 60_000, zones: base.zones.filter((z) => z.id !== "promo") });
     const page = await t.open("/editor/twice", t.shop.tokens.admin);
     await page.getByTestId("zone-list").waitFor();
-    await page.getByTestId("draw-zone").click();
-    for (const p of [[10.3, 12], [11.7, 12], [11.7, 15], [10.3, 15], [10.3, 12]] as [number, number][]) {
-      const q = await pagePoint(page, p);
-      await page.mouse.click(q.x, q.y);
-    }
-    const id = page.getByTestId("zone-id");
-    await id.waitFor();
+    const id = await drawAisleZone(page);
     await page.getByTestId("zone-name").fill("Promo");
     await page.getByTestId("zone-name").press("Enter");
     // Old editor: promo, the removed table's id (and history), with nothing said.

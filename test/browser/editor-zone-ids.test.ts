@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { withShop } from "./helpers/shop.js";
-import { pagePoint } from "./helpers/plan.js";
+import { drawAisleZone } from "./helpers/plan.js";
 
 const t = withShop({ store: "ids", server: { httpPort: 19610, mqttPort: 19611, metricsPort: 19612 } });
 
@@ -15,13 +15,7 @@ describe("layout editor: a zone saved in this sitting", () => {
     const page = await t.open("/editor/ids", t.shop.tokens.admin);
     await page.getByTestId("zone-list").waitFor();
     // A ninth zone drawn in the free aisle beside the fruit: "Zone 9", id zone-9.
-    await page.getByTestId("draw-zone").click();
-    for (const p of [[10.3, 12], [11.7, 12], [11.7, 15], [10.3, 15], [10.3, 12]] as [number, number][]) {
-      const q = await pagePoint(page, p);
-      await page.mouse.click(q.x, q.y);
-    }
-    const id = page.getByTestId("zone-id");
-    await id.waitFor();
+    const id = await drawAisleZone(page);
     expect([await page.getByTestId("zone-name").inputValue(), await id.inputValue(), await id.isDisabled()]).toEqual(["Zone 9", "zone-9", false]);
     await page.getByTestId("save-layout").click();
     await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain("Saved as version 2");

@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 
 /** The plan's one transform, read from the attributes PlanStage publishes, plus where it sits on the page. */
 export async function planTransform(page: Page, scope = "") {
@@ -13,6 +13,22 @@ export async function planTransform(page: Page, scope = "") {
 export async function pagePoint(page: Page, [fx, fy]: readonly [number, number], scope = ""): Promise<{ x: number; y: number }> {
   const t = await planTransform(page, scope);
   return { x: t.box.x + fx * t.scale + t.x, y: t.box.y + fy * t.scale + t.y };
+}
+
+/**
+ * In the layout editor (open, its zone list shown): draws a new zone as a user does (Draw zone, then a click at each
+ * corner and back on the first) in the shop layout's free aisle beside the fruit, 10.3-11.7 m by 12-15 m. Answers the
+ * new zone's id field, once shown.
+ */
+export async function drawAisleZone(page: Page): Promise<Locator> {
+  await page.getByTestId("draw-zone").click();
+  for (const p of [[10.3, 12], [11.7, 12], [11.7, 15], [10.3, 15], [10.3, 12]] as const) {
+    const q = await pagePoint(page, p);
+    await page.mouse.click(q.x, q.y);
+  }
+  const id = page.getByTestId("zone-id");
+  await id.waitFor();
+  return id;
 }
 
 /** The colour (`#rrggbb`) the plan's canvas shows at a floor point. */
