@@ -114,6 +114,16 @@ describe("pastVersionAt: the past version a save at its instant would take the p
     for (let t = Math.min(v.validFrom, now); t <= 70; t++) if (layoutAt(vs, t) === v) return true;
     return false;
   };
+  /**
+   * Whether `v` is in force at some instant from its own date. The first version's time before its date (or from now,
+   * dated later) is only the fallback for times before any version: a save dated earlier takes it, as it should, and
+   * leaves its own time as it was (versions 1 and 2 both dated 24, a save dated 0: version 1 was in force only before
+   * 24, for want of another).
+   */
+  const hasOwnPeriod = (vs: readonly V[], v: V) => {
+    for (let t = v.validFrom; t <= 70; t++) if (layoutAt(vs, t) === v) return true;
+    return false;
+  };
   it("names the version a save would leave in force at no instant, and a save it (and scheduledAt) lets through leaves every version its time", () => {
     fc.assert(
       fc.property(versions, fc.integer({ min: 0, max: 60 }), fc.integer({ min: -5, max: 70 }), (vs, at, now) => {
@@ -128,7 +138,11 @@ describe("pastVersionAt: the past version a save at its instant would take the p
         }
         if (at <= now) expect(vs.some((v) => v.validFrom === at)).toBe(false);
         if (scheduledAt(vs, at, now)) return;
-        for (const v of vs) if (hasPeriod(vs, v, now)) expect(hasPeriod(after, v, now), `version ${v.version}`).toBe(true);
+        for (const v of vs) {
+          if (!hasPeriod(vs, v, now)) continue;
+          if (at < v.validFrom) expect(hasOwnPeriod(after, v), `version ${v.version}`).toBe(hasOwnPeriod(vs, v));
+          else expect(hasPeriod(after, v, now), `version ${v.version}`).toBe(true);
+        }
       }),
       RUNS,
     );
