@@ -23,6 +23,7 @@ import { audit } from "../admin/audit.js";
 import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
 import { inRange, parseRange } from "../routes/times.js";
+import type { Storage } from "../storage/types.js";
 import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
 import { HOURS_CLOCK_SKEW_MS } from "./store.js";
 import { ShownAlertSchema, withNotCounted } from "./not-counted.js";
@@ -78,6 +79,8 @@ function localMidnightOfDate(day: number, timeZone: string): number {
 }
 const RuleBody = Type.Composite([Type.Object({ id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$" })) }), AlertRuleInputSchema]);
 const DAY = 86_400_000;
+/** The last instant a version may start from (times.ts inRange's end, 2099-12-31): `replaces` past it is refused by its schema. */
+const MAX_FROM = Date.UTC(2100, 0, 1) - 1;
 
 /**
  * Opening hours, the door count's daily drift, alert rules and alerts of one store (under
@@ -106,13 +109,24 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { auth: "admin" },
     schema: {
       tags: ["alerts"],
-      summary: "Replace the store's opening hours (null removes them), now or from validFrom (scheduled ahead)",
+      summary: "Replace the store's opening hours (null removes them), now or from validFrom (scheduled ahead); with ?replaces=, edit a version scheduled ahead",
       params: StoreParams,
+      querystring: Type.Object({
+        replaces: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: MAX_FROM,
+            description:
+              "edit a version scheduled ahead: the `from` (epoch ms, as GET .../hours lists it under scheduled) of the version these hours replace in one step, from its date again or from validFrom (left out: now); 409 once it is in force, 404 when it is no longer scheduled (cancelled or edited by someone else meanwhile)",
+          }),
+        ),
+      }),
       body: HoursPut,
       response: { 200: HoursAnswer, ...errorResponses },
     },
     handler: async (req) => {
       const { hours } = req.body;
+      const { replaces } = req.query;
       if (hours) {
         const problems = hoursProblems(hours);
         if (problems.length > 0) throw httpError(400, `opening hours: ${problems.slice(0, 5).join("; ")}`);
@@ -120,9 +134,10 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const store = req.store!.id;
       const timeZone = req.store!.layout.timezone;
       const now = services.now();
+      let from: number | undefined;
       if (req.body.validFrom !== undefined) {
-        const from = validFromOf(req.body.validFrom, timeZone);
-        if (from === null)
+        from = validFromOf(req.body.validFrom, timeZone) ?? undefined;
+        if (from === undefined)
           throw httpError(400, `validFrom: "${String(req.body.validFrom)}" is no date YYYY-MM-DD, ISO instant with its offset (2026-12-01T08:00:00+01:00) or epoch ms, from 2000-01-01 to 2099-12-31`);
         // The past is not rewritten: a day already counted keeps the hours it had (a correction of today's hours is a save now).
         if (!(from > now + HOURS_CLOCK_SKEW_MS))
@@ -130,17 +145,31 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
             400,
             `validFrom: ${new Date(from).toISOString()} is not ahead of now (${new Date(now).toISOString()}) by more than 5 minutes: hours are scheduled for later only, the past keeps the hours it had; leave validFrom out to change them now`,
           );
-        await storage.hours.schedule(store, hours, from, now);
-        await services.hours?.changed(store);
-        changed(store);
-        await audit(req, "hours.schedule", store, { hours, validFrom: from });
-        return { hours, timezone: timeZone, validFrom: from };
       }
-      await storage.hours.set(store, hours, now);
+      const save = (s: Storage) => (from !== undefined ? s.hours.schedule(store, hours, from, now) : s.hours.set(store, hours, now));
+      if (replaces === undefined) await save(storage);
+      else
+        // An edit of a version scheduled ahead: taken away and the new one saved in one transaction (a failed save keeps it).
+        await storage.transaction(async (tx) => {
+          const when = new Date(replaces).toISOString();
+          if (!(replaces > now + HOURS_CLOCK_SKEW_MS) && (await tx.hours.history(store)).some((v) => v.from === replaces))
+            throw httpError(
+              409,
+              `replaces: the hours from ${when} are in force (or within 5 minutes): a version in force is not edited, the past keeps the hours it had; save new hours from now (leave replaces out) or from a later date`,
+            );
+          if (!(await tx.hours.cancel(store, replaces, now)))
+            throw httpError(
+              404,
+              `replaces: no opening hours are scheduled from ${when} (${replaces}) in store "${store}": cancelled or edited meanwhile? Reload the hours (GET .../hours lists those scheduled under scheduled) and edit again`,
+            );
+          await save(tx);
+        });
       await services.hours?.changed(store);
       changed(store);
-      await audit(req, "hours.save", store, { hours });
-      return { hours, timezone: timeZone };
+      if (replaces !== undefined) await audit(req, "hours.edit", store, { hours, replaces, ...(from !== undefined ? { validFrom: from } : {}) });
+      else if (from !== undefined) await audit(req, "hours.schedule", store, { hours, validFrom: from });
+      else await audit(req, "hours.save", store, { hours });
+      return from !== undefined ? { hours, timezone: timeZone, validFrom: from } : { hours, timezone: timeZone };
     },
   });
 

@@ -304,10 +304,10 @@ export function alertStores(read: Query, write: Query, bool: (b: boolean) => unk
     },
     cancel: async (store, from, now) => {
       if (!(from > now + HOURS_CLOCK_SKEW_MS)) return false;
-      const found = await write("SELECT valid_from FROM store_hours_versions WHERE store = ? AND valid_from = ?", [store, from]);
-      if (found.length === 0) return false;
-      await write("DELETE FROM store_hours_versions WHERE store = ? AND valid_from = ?", [store, from]);
-      return true;
+      // One statement, its rows the ones it took away: of two transactions cancelling (or editing) the same version, the
+      // second (PostgreSQL: waiting on the first's row lock) takes none and is told so.
+      const gone = await write("DELETE FROM store_hours_versions WHERE store = ? AND valid_from = ? RETURNING valid_from", [store, from]);
+      return gone.length > 0;
     },
     recordDrift: async (store, date, drift, at) => {
       await write("INSERT INTO occupancy_drift (store, date, drift, at) VALUES (?, ?, ?, ?) ON CONFLICT (store, date) DO UPDATE SET drift = excluded.drift, at = excluded.at", [
