@@ -1,6 +1,6 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
-import { ADMIN_SQL, DIGEST_RETRY_SQL, DIGEST_WEBHOOK_SQL } from "./repos/admin.js";
+import { ADMIN_SQL, DIGEST_RESENDS_SQL, DIGEST_RETRY_SQL, DIGEST_WEBHOOK_SQL } from "./repos/admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_SQL, HOURS_VERSIONS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
@@ -341,5 +341,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 27,
     name: "the webhook a digest is also delivered to (null: mail only)",
     sql: DIGEST_WEBHOOK_SQL,
+  },
+  {
+    version: 28,
+    name: "the webhook deliveries of a digest's sends-now whose mail failed (sent again, the mail goes and the delivery is not queued twice)",
+    sql: DIGEST_RESENDS_SQL,
   },
 ];

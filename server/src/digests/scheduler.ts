@@ -166,12 +166,24 @@ export class DigestScheduler {
       throw Object.assign(new Error(`${config.error}${hook}`), { statusCode: 503 });
     }
     const period = await this.periodToSend(d, periodKey);
+    const { digests } = this.services.storage;
     // The webhook's delivery: a failed period sent again is the schedule's (its attempts queued it before their mail
-    // failed: not queued twice). Else sent again on purpose: a delivery of its own, keyed by the last send that
-    // completed, so that pressing Send now again after its mail failed (none completed since) re-sends the mail only.
-    const again = d.failedPeriod === period.key ? undefined : (d.lastSentAt ?? 0);
-    const result = await this.send(d, period, "error" in config ? null : config, again);
-    await this.services.storage.digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
+    // failed: not queued twice). Else sent again on purpose: a delivery of its own, the same for every send-now of that
+    // period until one completes: the one a send-now whose mail failed had queued (remembered per period, whatever
+    // period went out meanwhile), else a new one keyed by the last send that completed.
+    const scheduled = d.failedPeriod === period.key;
+    const pending = scheduled || !d.webhook ? null : await digests.pendingResend(d.id, digestDeliveryId(d.id, period.key));
+    const deliveryId = scheduled ? digestDeliveryId(d.id, period.key) : (pending ?? digestDeliveryId(d.id, period.key, d.lastSentAt ?? 0));
+    let result: SendResult;
+    try {
+      result = await this.send(d, period, "error" in config ? null : config, deliveryId);
+    } catch (err) {
+      // Its mail failed after its webhook delivery was queued: the next send-now of this period re-sends the mail only.
+      if (!scheduled && (err as MailFailure).webhookDelivery) await digests.noteResend(d.id, deliveryId, true);
+      throw err;
+    }
+    if (pending) await digests.noteResend(d.id, pending, false);
+    await digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
     return result;
   }
 
@@ -222,10 +234,10 @@ export class DigestScheduler {
    * One composition, both ways: queued for the digest's webhook first (durable, once per delivery id: a retry after a
    * failed mail does not queue it twice), then mailed to its recipients.
    */
-  private async send(d: Digest, period: Period, mail: { url: string; from: string } | null, again?: number): Promise<SendResult> {
+  private async send(d: Digest, period: Period, mail: { url: string; from: string } | null, deliveryId = digestDeliveryId(d.id, period.key)): Promise<SendResult> {
     const content = await composeDigest(this.services, d, period, mail?.from ?? "Footfall", publicUrl(this.env));
     if (!content) throw new Error(`the digest's ${d.scope} "${d.target}" no longer exists`);
-    const webhookDelivery = d.webhook ? await queueDigestWebhook(this.services, d.webhook, digestDeliveryId(d.id, period.key, again), content.webhook) : null;
+    const webhookDelivery = d.webhook ? await queueDigestWebhook(this.services, d.webhook, deliveryId, content.webhook) : null;
     if (byMail(d))
       await sendMail(mail!.url, content.mail).catch((err: unknown) => {
         throw Object.assign(err as Error, { webhookDelivery }) as MailFailure;

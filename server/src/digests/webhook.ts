@@ -123,7 +123,8 @@ export function digestWebhookData(o: {
 
 /**
  * The delivery id of a digest's period: the same for every attempt at it by the schedule. "Send now" adds `again` (the
- * digest's lastSentAt, 0 before any): a delivery of its own, the same for every press until one completes.
+ * digest's lastSentAt, 0 before any): a delivery of its own, the same for every press of that period until one
+ * completes (a press whose mail failed is remembered with its period: storage digests.pendingResend, migration 28).
  */
 export const digestDeliveryId = (digest: string, period: string, again?: number): string => `digest:${digest}:${period}${again === undefined ? "" : `:${again}`}`;
 

@@ -2,7 +2,7 @@
  * The audit log and digest schedules on PostgreSQL (migration 8); the same semantics as the
  * SQLite repos in ../db/repos/admin.ts (shared row mapping and filters).
  */
-import { auditEntry, auditWhere, claimSql, digestOf, settleSql } from "../db/repos/admin.js";
+import { auditEntry, auditWhere, claimSql, digestOf, nextResends, pendingResend, settleSql } from "../db/repos/admin.js";
 import type { AuditStore, DigestsStore } from "../storage/types.js";
 import type { PgQueryable } from "./pool.js";
 
@@ -98,6 +98,16 @@ export function pgDigests(read: Run, write: Run): DigestsStore {
       write(async (q) => {
         const { sql, args } = settleSql({ ...o, id }, true);
         await q.query(sql, args);
+      }),
+    pendingResend: (id, periodPrefix) =>
+      read(async (q) => {
+        const { rows } = await q.query<{ resend_deliveries: string | null }>("SELECT resend_deliveries FROM digests WHERE id = $1", [id]);
+        return rows[0] ? pendingResend(rows[0].resend_deliveries, periodPrefix) : null;
+      }),
+    noteResend: (id, deliveryId, pending) =>
+      write(async (q) => {
+        const { rows } = await q.query<{ resend_deliveries: string | null }>("SELECT resend_deliveries FROM digests WHERE id = $1 FOR UPDATE", [id]);
+        if (rows[0]) await q.query("UPDATE digests SET resend_deliveries = $1 WHERE id = $2", [nextResends(rows[0].resend_deliveries, deliveryId, pending), id]);
       }),
   };
 }

@@ -24,7 +24,7 @@
  * Never edit a released migration: add the next number.
  */
 import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
-import { DIGEST_WEBHOOK_SQL } from "../db/repos/admin.js";
+import { DIGEST_RESENDS_SQL, DIGEST_WEBHOOK_SQL } from "../db/repos/admin.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL, HOURS_VERSIONS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
@@ -543,5 +543,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 27,
     name: "the webhook a digest is also delivered to (null: mail only)",
     sql: DIGEST_WEBHOOK_SQL,
+  },
+  {
+    version: 28,
+    name: "the webhook deliveries of a digest's sends-now whose mail failed (sent again, the mail goes and the delivery is not queued twice)",
+    sql: DIGEST_RESENDS_SQL,
   },
 ];

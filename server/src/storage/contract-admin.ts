@@ -97,6 +97,26 @@ export function adminContract(test: (title: string, fn: (s: Storage) => Promise<
     expect(await s.digests.get("shop-daily")).toBeUndefined();
   });
 
+  test("digests: a send-now's webhook delivery whose mail failed is remembered per period until one of that period goes (migration 28)", async (s) => {
+    const d = { id: "shop-daily", scope: "store" as const, target: "shop", frequency: "daily" as const, recipients: ["a@example.com"], hour: 7, webhook: "wh_ops" };
+    await s.digests.save(d, T0);
+    expect(await s.digests.pendingResend("shop-daily", "digest:shop-daily:2026-06-09")).toBeNull();
+    await s.digests.noteResend("shop-daily", "digest:shop-daily:2026-06-09:0", true);
+    await s.digests.noteResend("shop-daily", "digest:shop-daily:2026-06-10:5", true);
+    // Another period's send going out leaves it; so does saving the digest.
+    await s.digests.noteResend("shop-daily", "digest:shop-daily:2026-06-10:5", false);
+    await s.digests.settle("shop-daily", { ok: true, at: T0 + 5, period: "2026-06-10" });
+    await s.digests.save({ ...d, hour: 8 }, T0 + 10);
+    expect(await s.digests.pendingResend("shop-daily", "digest:shop-daily:2026-06-09")).toBe("digest:shop-daily:2026-06-09:0");
+    expect(await s.digests.pendingResend("shop-daily", "digest:shop-daily:2026-06-10")).toBeNull();
+    expect(await s.digests.pendingResend("shop-daily", "digest:shop-daily:2026-06-0")).toBeNull();
+    await s.digests.noteResend("shop-daily", "digest:shop-daily:2026-06-09:0", false);
+    expect(await s.digests.pendingResend("shop-daily", "digest:shop-daily:2026-06-09")).toBeNull();
+    await s.digests.noteResend("nope", "digest:nope:2026-06-09:0", true);
+    expect(await s.digests.pendingResend("nope", "digest:nope:2026-06-09")).toBeNull();
+    await s.digests.remove("shop-daily");
+  });
+
   test("digests: taking again a period whose lease ran out counts the interrupted attempt (a crash every time reaches the limit); a retry's claim counts its attempt", async (s) => {
     const d = { id: "crashy", scope: "store" as const, target: "shop", frequency: "daily" as const, recipients: ["a@example.com"], hour: 7 };
     await s.digests.save(d, T0);

@@ -290,6 +290,8 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     remove: (id) => r.write(() => core.digests.remove(id)),
     claim: (id, period, now) => r.write(() => core.digests.claim(id, period, now)),
     settle: (id, outcome) => r.write(() => core.digests.settle(id, outcome)),
+    pendingResend: (id, periodPrefix) => r.read(() => core.digests.pendingResend(id, periodPrefix)),
+    noteResend: (id, deliveryId, pending) => r.write(() => core.digests.noteResend(id, deliveryId, pending)),
   };
 
   const w = core.webhooks;

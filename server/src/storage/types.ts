@@ -346,6 +346,10 @@ export interface DigestsStore {
    * gives the period back (`previous`) until `retryAt`, or keeps it taken when given up (retryAt null).
    */
   settle(id: string, outcome: DigestSettle): Promise<void>;
+  /** (migration 28) The webhook delivery a send-now of the period `periodPrefix` (`digest:<id>:<period>`) queued before its mail failed, or null: none pending. */
+  pendingResend(id: string, periodPrefix: string): Promise<string | null>;
+  /** (migration 28) A send-now's outcome: its delivery `deliveryId` pending (its mail failed: the next send-now of that period reuses it), or not (it went). */
+  noteResend(id: string, deliveryId: string, pending: boolean): Promise<void>;
 }
 
 // ---- webhooks (issue 14.4) ----

@@ -57,6 +57,46 @@ export const DIGEST_WEBHOOK_SQL = `
   ALTER TABLE digests ADD COLUMN webhook TEXT;
 `;
 
+/**
+ * Migration 28 (SQLite and PostgreSQL: the same statement): the webhook deliveries of a digest's sends-now whose mail then
+ * failed (a JSON array of delivery ids, at most one per period; null: none), so that sending that period again re-sends
+ * the mail and reuses the delivery queued already, whatever period went out meanwhile (digests/scheduler.ts sendNow).
+ */
+export const DIGEST_RESENDS_SQL = `
+  ALTER TABLE digests ADD COLUMN resend_deliveries TEXT;
+`;
+
+/** How many sends-now whose mail failed a digest remembers (the oldest forgotten first). */
+export const DIGEST_RESENDS_KEPT = 20;
+
+/** The period part of a send-now's delivery id (`digest:<id>:<period>:<n>` without `:<n>`). */
+const resendPeriod = (deliveryId: string) => deliveryId.slice(0, deliveryId.lastIndexOf(":"));
+
+/** The digest's resend_deliveries after a send-now's outcome: `deliveryId` pending (its mail failed), or not (it went). */
+export function nextResends(json: string | null, deliveryId: string, pending: boolean): string | null {
+  let ids: string[] = [];
+  try {
+    const parsed: unknown = json === null ? [] : JSON.parse(json);
+    if (Array.isArray(parsed)) ids = parsed.filter((x): x is string => typeof x === "string");
+  } catch {
+    /* unreadable: none */
+  }
+  const kept = ids.filter((x) => resendPeriod(x) !== resendPeriod(deliveryId));
+  if (pending) kept.push(deliveryId);
+  return kept.length === 0 ? null : JSON.stringify(kept.slice(-DIGEST_RESENDS_KEPT));
+}
+
+/** The pending send-now delivery of `periodPrefix` (`digest:<id>:<period>`) in resend_deliveries, or null. */
+export function pendingResend(json: string | null, periodPrefix: string): string | null {
+  if (json === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? ((parsed as unknown[]).find((x): x is string => typeof x === "string" && resendPeriod(x) === periodPrefix) ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 interface AuditRow {
   id: number;
   ts: number;
@@ -270,5 +310,15 @@ export class DigestsRepo {
   settle(id: string, o: DigestSettle): void {
     const { sql, args } = settleSql({ ...o, id }, false);
     this.db.prepare(sql).run(...args);
+  }
+  pendingResend(id: string, periodPrefix: string): string | null {
+    const r = this.db.prepare<[string], { resend_deliveries: string | null }>("SELECT resend_deliveries FROM digests WHERE id = ?").get(id);
+    return r ? pendingResend(r.resend_deliveries, periodPrefix) : null;
+  }
+  noteResend(id: string, deliveryId: string, pending: boolean): void {
+    this.db.transaction(() => {
+      const r = this.db.prepare<[string], { resend_deliveries: string | null }>("SELECT resend_deliveries FROM digests WHERE id = ?").get(id);
+      if (r) this.db.prepare("UPDATE digests SET resend_deliveries = ? WHERE id = ?").run(nextResends(r.resend_deliveries, deliveryId, pending), id);
+    })();
   }
 }
