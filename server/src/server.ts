@@ -365,6 +365,11 @@ export async function startHalf(
         return ingest.reject(store, agent, "internal_error", `audit dropped: ${(err as Error).message}`);
       }
     },
+      // An alert on a zone nobody counts now is held (notCountedSince), or counted again: an alert change, for every server's headers.
+      if (changed) {
+        hub?.touch([store], true);
+        cluster?.alertsChanged([store]);
+      }
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
     isKnownAgent: agentsKnown.isKnown,
   };
@@ -443,6 +448,11 @@ export async function startHalf(
       },
       // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
       onStoresTaken: (stores) => {
+      // Another server changed these stores' alerts: read at this server's next push (100 ms), once for all its followers.
+      onRemoteAlerts: (stores) => {
+        counting.changed(stores);
+        hub?.touch(stores, true);
+      },
         mqttState?.storesTaken(stores);
         for (const store of stores) spanStates.delete(store); // their agents' offline spans were another server's to write meanwhile
         // Their agents' retained layouts: the holder's to publish (the broker may have lost them while nobody held the shard).
@@ -488,7 +498,11 @@ export async function startHalf(
 
   // The app closes the storage when it closes (after the broker, ingest, retention and live push, below). An ingest worker has none.
   const app = ingestHalf ? null : await buildApp({ services, uiDir: opts.uiDir === undefined ? DEFAULT_UI_DIR : opts.uiDir, version: VERSION, closeStorage: true });
-  if (app) hub = new LiveHub(app.server, services, 100, half?.role === "front" ? (store) => half.pending(store) : cluster ? (store) => cluster!.pending(store) : undefined);
+  if (app)
+    hub = new LiveHub(app.server, services, 100, half?.role === "front" ? (store) => half.pending(store) : cluster ? (store) => cluster!.pending(store) : undefined, {
+      // Test only: the alerts-only read's round made long, so a test tells a pushed alert notice from that round.
+      ...(process.env.FOOTFALL_TEST_ALERTS_ONLY_READ_MS ? { alertsOnlyReadMs: Number(process.env.FOOTFALL_TEST_ALERTS_ONLY_READ_MS) } : {}),
+    });
   // Alert rules: evaluated by the server that ingests the store (alone: this one), pushed to tablets here and, through the chain's notices, on every server.
   const evaluator = new AlertEvaluator(services, {
     ...(cluster ? { evaluatesHere: (store: string) => cluster!.ingests(store) } : {}),
@@ -507,6 +521,8 @@ export async function startHalf(
     await app.listen({ port: config.httpPort, host: config.httpHost });
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.httpPort;
+      // The other servers' headers (alerts-only links) get it at once, not at their once-a-second read.
+      cluster?.alertsChanged([store]);
     httpUrl = `http://localhost:${port}`;
     listening = httpUrl;
   }

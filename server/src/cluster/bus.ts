@@ -9,12 +9,19 @@
  * each store is announced at most 10 times a second whatever its event rate. Receivers read the
  * figures from storage when a tablet watches the store (the live hub's push, itself at most 10 a
  * second per store).
+ *
+ * Alert changes (fired, acknowledged, resolved, held or counted again) have a notice of their own, on
+ * {@link ALERTS_CHANNEL}, sent at once (the changes of one turn of the event loop together), not with the 100 ms
+ * round: a live notice does not say what changed, and a store followed only for its alerts (a viewer's header) is
+ * read on those at most once a second; its alert notice has the receiver read its alerts at its next push, once.
  */
 import pg from "pg";
 import type { Logger } from "../log.js";
 
 export const LIVE_CHANNEL = "footfall_live";
 export const LAYOUT_CHANNEL = "footfall_layouts";
+/** Stores whose alerts another server changed (payload as the live channel's). */
+export const ALERTS_CHANNEL = "footfall_alerts";
 /** A NOTIFY payload must stay under 8,000 bytes. */
 const MAX_PAYLOAD = 7_000;
 
@@ -29,6 +36,8 @@ export interface ClusterBusOptions {
   onLive(stores: string[]): void;
   /** A store whose layout another server saved. */
   onLayout(store: string): void;
+  /** Stores whose alerts another server changed (their live notice comes too, within 100 ms). */
+  onAlerts?(stores: string[]): void;
   /** The listening connection came back after a gap: notices may have been missed. */
   onResync(): void;
   /** How often live changes go out (default 100 ms). */
@@ -38,6 +47,10 @@ export interface ClusterBusOptions {
 export class ClusterBus {
   private listener: pg.Client | null = null;
   private readonly dirty = new Set<string>();
+  /** Stores whose alerts changed here, announced at the next turn of the event loop. */
+  private readonly alertsDirty = new Set<string>();
+  private alertsSoon: ReturnType<typeof setImmediate> | null = null;
+  private alertsSending: Promise<void> | null = null;
   private readonly timer: ReturnType<typeof setInterval>;
   private sending: Promise<void> | null = null;
   private closed = false;
@@ -67,7 +80,7 @@ export class ClusterBus {
     });
     client.on("end", () => this.reconnect(client));
     await client.connect();
-    await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${LAYOUT_CHANNEL}`);
+    await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${LAYOUT_CHANNEL}; LISTEN ${ALERTS_CHANNEL}`);
     this.listener = client;
   }
 
@@ -99,6 +112,7 @@ export class ClusterBus {
     try {
       if (channel === LIVE_CHANNEL) this.o.onLive(body.split(",").filter(Boolean));
       else if (channel === LAYOUT_CHANNEL && body) this.o.onLayout(body);
+      else if (channel === ALERTS_CHANNEL) this.o.onAlerts?.(body.split(",").filter(Boolean));
     } catch (err) {
       this.o.log.error({ err: (err as Error).message, channel }, "a cluster notice could not be handled");
     }
@@ -109,15 +123,43 @@ export class ClusterBus {
     for (const s of stores) this.dirty.add(s);
   }
 
-  /** A layout saved here: the other servers reload it. */
-  async layoutSaved(store: string): Promise<void> {
-    await this.pool.query("SELECT pg_notify($1, $2)", [LAYOUT_CHANNEL, `${this.o.serverId}|${store}`]);
+  /**
+   * Stores whose alerts this server changed: announced at once (with the others changed in the same turn of the event
+   * loop), not with the live round. A notice that cannot be sent is not sent again: the live notice and the receivers'
+   * once-a-second read of a store followed for its alerts catch up.
+   */
+  alertsChanged(stores: Iterable<string>): void {
+    if (this.closed) return;
+    for (const s of stores) this.alertsDirty.add(s);
+    if (this.alertsDirty.size === 0 || this.alertsSoon) return;
+    this.alertsSoon = setImmediate(() => {
+      this.alertsSoon = null;
+      void this.flushAlerts();
+    });
   }
 
-  private flush(): Promise<void> {
-    if (this.sending || this.dirty.size === 0 || this.closed) return this.sending ?? Promise.resolve();
-    const stores = [...this.dirty];
-    this.dirty.clear();
+  private flushAlerts(): Promise<void> {
+    if (this.alertsDirty.size === 0 || this.closed) return this.alertsSending ?? Promise.resolve();
+    const stores = [...this.alertsDirty];
+    this.alertsDirty.clear();
+    const sent = this.pool
+      .query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", [ALERTS_CHANNEL, this.payloads(stores)])
+      .then(
+        () => undefined,
+        (err: Error) => {
+          if (!this.o.connectionLost?.(err)) this.o.log.warn({ err: err.message, stores: stores.length }, "could not announce alert changes to the other servers; they read them within a second");
+        },
+      );
+    const all: Promise<void> = Promise.all([this.alertsSending, sent]).then(() => undefined);
+    this.alertsSending = all;
+    void all.finally(() => {
+      if (this.alertsSending === all) this.alertsSending = null;
+    });
+    return all;
+  }
+
+  /** `serverId|store,store,...` payloads, each under {@link MAX_PAYLOAD}. */
+  private payloads(stores: readonly string[]): string[] {
     const head = `${this.o.serverId}|`;
     const payloads: string[] = [];
     let cur = head;
@@ -129,6 +171,19 @@ export class ClusterBus {
       cur += (cur === head ? "" : ",") + s;
     }
     payloads.push(cur);
+    return payloads;
+  }
+
+  /** A layout saved here: the other servers reload it. */
+  async layoutSaved(store: string): Promise<void> {
+    await this.pool.query("SELECT pg_notify($1, $2)", [LAYOUT_CHANNEL, `${this.o.serverId}|${store}`]);
+  }
+
+  private flush(): Promise<void> {
+    if (this.sending || this.dirty.size === 0 || this.closed) return this.sending ?? Promise.resolve();
+    const stores = [...this.dirty];
+    this.dirty.clear();
+    const payloads = this.payloads(stores);
     this.sending = this.pool
       .query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", [LIVE_CHANNEL, payloads])
       .then(
@@ -144,8 +199,10 @@ export class ClusterBus {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    if (this.alertsSoon) clearImmediate(this.alertsSoon);
+    this.alertsSoon = null;
     await this.sending;
-    await this.flush().catch(() => {});
+    await Promise.all([this.flush().catch(() => {}), this.flushAlerts().catch(() => {})]);
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     await this.listener?.end().catch(() => {});

@@ -52,6 +52,8 @@ export interface ClusterNodeOptions {
   onRemoteLive(stores: string[]): void;
   /** Another server saved a layout of this store (reloaded here already). */
   onRemoteLayout(store: string): void;
+  /** Another server changed these stores' alerts (its alert notice, sent at once; their live notice follows). */
+  onRemoteAlerts?(stores: string[]): void;
   /** The visit timeout: how long the live tap holds an event that waits for its commit. */
   visitTimeoutMs?: number;
   now?(): number;
@@ -203,6 +205,11 @@ export class ClusterNode {
           o.onRemoteLive(stores);
         },
         onLayout: (store) => void node.remoteLayout(store),
+        onAlerts: (stores) => {
+          // Read as the live notice has them read: an alert held on an agent gone offline reads the agents again.
+          for (const s of stores) if (!node.ingests(s)) o.analytics.invalidate(s);
+          o.onRemoteAlerts?.(stores);
+        },
         onResync: () => void node.resync(),
       });
     } catch (err) {
@@ -341,6 +348,11 @@ export class ClusterNode {
   /** The ingesting server's stores changed: tell the others (coalesced). */
   changed(stores: Iterable<string>): void {
     this.bus?.changed(stores);
+  }
+
+  /** This server changed the stores' alerts: tell the others at once. */
+  alertsChanged(stores: Iterable<string>): void {
+    this.bus?.alertsChanged(stores);
   }
 
   /** A layout was saved here: a new store joins its shard's session; the other servers reload it. */

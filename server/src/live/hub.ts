@@ -23,8 +23,9 @@ export const ALERTS_NAMESPACE = "/alerts";
 /**
  * A store watched only for its alerts is read at most this often (ms) on a touch that may not have changed them: its
  * commits touch it up to 10 times a second, yet its alerts change only when the evaluator says so. The evaluator of this
- * server says so (`touch(stores, true)`): read at the next push; another server's change (a chain's live notice, which
- * does not say what changed) within this.
+ * server says so (`touch(stores, true)`), and a chain's other servers by their alert notice (cluster/bus.ts
+ * ALERTS_CHANNEL): read at once, at a push of its own; a change only a live notice tells of (it does not say what
+ * changed: a server of an older version) within this.
  */
 export const ALERTS_ONLY_READ_MS = 1000;
 
@@ -32,6 +33,12 @@ export const ALERTS_ONLY_READ_MS = 1000;
  * How often the server pings each live client, and how long a client waits past that before it takes
  * the link for dead (socket.io's engine sends both in its handshake): a tablet knows within 15 s.
  */
+/** Options of the {@link LiveHub} besides its push interval. */
+export interface LiveHubOptions {
+  /** {@link ALERTS_ONLY_READ_MS} (tests make it long, to tell an alert notice's push from this round's). */
+  alertsOnlyReadMs?: number;
+}
+
 export const LIVE_PING = { intervalMs: 10_000, timeoutMs: 5_000 } as const;
 
 /**
@@ -57,6 +64,10 @@ export class LiveHub {
   private readonly timers: NodeJS.Timeout[] = [];
   /** The push or sweep running now: the next tick skips while one runs (a slow database never piles them up). */
   private pushing: Promise<void> | null = null;
+  /** A push asked for at once (an alert change), before the next tick. */
+  private pushSoon: ReturnType<typeof setImmediate> | null = null;
+  private readonly alertsOnlyReadMs: number;
+  private closed = false;
   private sweeping: Promise<void> | null = null;
 
   constructor(
@@ -65,7 +76,9 @@ export class LiveHub {
     intervalMs = 100,
     /** Events of a store received and not committed yet (a chain's server catching up on a shard it took over: cluster/live-tap.ts). */
     private readonly pending: (store: string) => readonly FootfallEvent[] = () => [],
+    options: LiveHubOptions = {},
   ) {
+    this.alertsOnlyReadMs = options.alertsOnlyReadMs ?? ALERTS_ONLY_READ_MS;
     // A tablet whose link dies without a word (Wi-Fi dropped, a NAT forgetting it) hears no ping and says
     // "reconnecting" within LIVE_PING.intervalMs + LIVE_PING.timeoutMs (socket.io's 25 s + 20 s left its figures "Live" for 45 s).
     this.io = new SocketServer(http, { serveClient: false, transports: ["websocket", "polling"], cors: { origin: false }, pingInterval: LIVE_PING.intervalMs, pingTimeout: LIVE_PING.timeoutMs });
@@ -78,7 +91,7 @@ export class LiveHub {
     // (another process) or by expiry, at the next sweep, within a second.
     services.storage.tokens.onRevoked((id) => this.dropToken(id, "revoked"));
     // Reads for live clients run on the storage's interactive pool (PostgreSQL), not behind a chain server's background reads.
-    this.timers.push(setInterval(() => (this.pushing ??= interactive(() => this.pushChanges()).finally(() => (this.pushing = null))), intervalMs));
+    this.timers.push(setInterval(() => this.push(), intervalMs));
     // Abandoned visits expire and the door total resets at midnight without any event: look every second.
     this.timers.push(setInterval(() => (this.sweeping ??= this.sweep().finally(() => (this.sweeping = null))), 1000));
     for (const t of this.timers) t.unref();
@@ -233,12 +246,30 @@ export class LiveHub {
     return (this.io.sockets.adapter.rooms.get(room(store))?.size ?? 0) > 0;
   }
 
-  /** Mark stores whose figures may have changed; `alertsChanged`: their alerts did (the evaluator's word). */
+  /**
+   * Mark stores whose figures may have changed; `alertsChanged`: their alerts did (the evaluator's word, here or on
+   * another server of a chain): pushed at once, not at the next tick.
+   */
   touch(stores: Iterable<string>, alertsChanged = false): void {
+    let followed = false;
     for (const s of stores) {
       this.dirty.add(s);
-      if (alertsChanged) this.alertsChanged.add(s);
+      if (!alertsChanged) continue;
+      this.alertsChanged.add(s);
+      const f = this.followers(s);
+      followed ||= f.occupancy + f.alerts > 0;
     }
+    if (followed && !this.pushSoon && !this.closed) {
+      this.pushSoon = setImmediate(() => {
+        this.pushSoon = null;
+        this.push();
+      });
+    }
+  }
+
+  /** Pushes what changed, unless a push runs now (the next tick or touch takes what it left). */
+  private push(): void {
+    this.pushing ??= interactive(() => this.pushChanges()).finally(() => (this.pushing = null));
   }
 
   private async snapshot(store: string): Promise<Occupancy | null> {
@@ -264,7 +295,7 @@ export class LiveHub {
         if (following.alerts === 0) continue;
         // Followed for its alerts only: no occupancy is read, and the alerts once a second at most (the store stays dirty till then).
         const now = Date.now();
-        if (!alertsChanged && now - (this.alertsReadAt.get(store) ?? -Infinity) < ALERTS_ONLY_READ_MS) {
+        if (!alertsChanged && now - (this.alertsReadAt.get(store) ?? -Infinity) < this.alertsOnlyReadMs) {
           this.dirty.add(store);
           continue;
         }
@@ -382,7 +413,10 @@ export class LiveHub {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    if (this.pushSoon) clearImmediate(this.pushSoon);
+    this.pushSoon = null;
     await Promise.all([this.pushing, this.sweeping]);
     await new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
