@@ -95,20 +95,24 @@ describe("GET .../layouts lists every zone id the versions had", () => {
 
 describe("a save at the instant of a past version, or of the one in force", () => {
   it("is refused (409, in words): the past version keeps its time, its figures read with it; a later instant is a new version", async () => {
-    const opened = Date.now() - 30 * DAY;
-    const refit = Date.now() - 10 * DAY;
+    // Paris time (the store's zone, smallLayout's): Tue 3 Nov 2026 09:00 and Thu 5 Nov 2026 18:00, both past.
+    const opened = Date.UTC(2026, 10, 3, 8, 0);
+    const refit = Date.UTC(2026, 10, 5, 17, 0);
     expect((await save(smallLayout({ name: "Opening", validFrom: opened }), "", "past")).statusCode).toBe(200);
     expect((await save(smallLayout({ name: "Refit", validFrom: refit }), "", "past")).statusCode).toBe(200);
     // The refit, in force since 10 days ago, saved again at its instant (old code: version 3, in force there, version 2 never).
     const again = await save(smallLayout({ name: "Refit, redrawn", validFrom: refit }), "?seen=2", "past");
     expect(again.statusCode).toBe(409);
     expect(again.json().message).toBe(
-      `layout version 2 of store "past" has been in force since ${new Date(refit).toISOString()}, this save's validFrom: a past version cannot be replaced (history is kept: the figures were counted on it), and a version saved at its very instant would take its place for ever. Save from now (validFrom: the time of the save), or pick a later instant (${new Date(refit + 60_000).toISOString()}, say): a version from then is read for the figures from then, and version 2 stays in force until it`,
+      `Since Thu 5 Nov 2026 18:00 CET, layout version 2 of store "past" has been in force, and this save's validFrom (2026-11-05T17:00:00.000Z) is its very instant: saved, this version would take its place from then on, and version 2 would be in force at no instant. A past version cannot be replaced (history is kept: the figures were counted on it). Save from now (validFrom: the time of the save), or pick a later instant (Thu 5 Nov 2026 18:01 CET, 2026-11-05T17:01:00.000Z, say): a version from then is read for the figures from then, and version 2 stays in force until it`,
     );
-    // The opening version, replaced since: its period is named.
+    // The opening version, replaced since: the time it was in force is named, in the store's time zone (it said 'was in
+    // force from 2026-11-03T08:00:00.000Z until ...', UTC instants a manager in Paris had to convert).
     const first = await save(smallLayout({ name: "Opening, redrawn", validFrom: opened }), "", "past");
     expect(first.statusCode).toBe(409);
-    expect(first.json().message).toMatch(new RegExp(`^layout version 1 of store "past" was in force from ${new Date(opened).toISOString()} until ${new Date(refit).toISOString()}, this save's validFrom`));
+    expect(first.json().message).toMatch(
+      /^From Tue 3 Nov 2026 09:00 CET to Thu 5 Nov 2026 18:00 CET, layout version 1 of store "past" was in force, and this save's validFrom \(2026-11-03T08:00:00.000Z\) is its very instant: saved, this version would take its place for that whole time, and version 1 would be in force at no instant\./,
+    );
     expect((await listed("past")).layouts).toEqual([
       { version: 1, validFrom: opened },
       { version: 2, validFrom: refit },

@@ -1,12 +1,13 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, pastVersionAt, scheduledAt, zonesUsed, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
+import { asId, LayoutInputSchema, LayoutSchema, layoutProblems, scheduledAt, zonesUsed, type KeptHistory, type Layout, type LayoutInput, type StoreId, type ZoneId } from "@footfall/core";
 import { mayAccessStore } from "../plugins/auth.js";
 import { audit } from "../admin/audit.js";
-import type { LayoutChangeRefusal, LayoutNewer } from "../storage/types.js";
+import type { LayoutChangeRefusal, LayoutNewer, LayoutPastVersion } from "../storage/types.js";
 import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
+import { storeTimeWords } from "../time-words.js";
 
 /** A layout as the response schema types it (the domain's polygons are read-only tuples). */
 export const layoutBody = (l: Layout) => ({ ...l, zones: l.zones.map((z) => ({ ...z, polygon: z.polygon.map((p): [number, number] => [p[0], p[1]]) })) });
@@ -146,31 +147,30 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // force at every instant is what it would have been; only the version that could never be in force is gone.
       const now = services.now();
       const sameInstant = replaces === undefined && input.validFrom > now ? scheduledAt(await storage.stores.versions(store), input.validFrom, now) : null;
-      // A past version (or the one in force) at this very instant: a version saved then would take its place for ever (in
-      // force wherever it was), though it was in force and the figures since were counted on it. History is kept, as a
-      // cancel or a correction of it is refused; a later instant, even a past one, is a new version from then. validFrom 0
-      // is no instant but "since always": a save at 0 is the store's layout for all its history (a zone renamed in every
-      // report, a script that PUTs its layout), as before.
-      if (replaces === undefined && input.validFrom > 0 && input.validFrom <= now) {
-        const all = await storage.stores.versions(store);
-        const past = pastVersionAt(all, input.validFrom, now);
-        if (past) {
-          const iso = (ms: number) => new Date(ms).toISOString();
-          const next = all.filter((v) => v.validFrom > past.validFrom && v.validFrom <= now).sort((a, b) => a.validFrom - b.validFrom)[0];
-          throw httpError(
-            409,
-            `layout version ${past.version} of store "${store}" ${next ? `was in force from ${iso(past.validFrom)} until ${iso(next.validFrom)}` : `has been in force since ${iso(past.validFrom)}`}, this save's validFrom: a past version cannot be replaced (history is kept: the figures were counted on it), and a version saved at its very instant would take its place for ever. Save from now (validFrom: the time of the save), or pick a later instant (${iso(past.validFrom + 60_000)}, say): a version from then is read for the figures from then, and version ${past.version} stays in force until it`,
-          );
-        }
-      }
+      // The 409 in words: the time the past version was in force, in the store's time zone (its version in force now).
+      const pastVersion = async ({ past, until }: LayoutPastVersion) => {
+        await layouts.load(store);
+        const tz = layouts.current(store, services.now())?.timezone ?? input.timezone;
+        const w = (ms: number) => storeTimeWords(ms, tz);
+        // The next whole minute, as the words name it (a time typed in the editor is a whole minute).
+        const later = Math.floor(past.validFrom / 60_000) * 60_000 + 60_000;
+        const span = until ? `From ${w(past.validFrom)} to ${w(until.validFrom)}, layout version ${past.version} of store "${store}" was in force` : `Since ${w(past.validFrom)}, layout version ${past.version} of store "${store}" has been in force`;
+        return httpError(
+          409,
+          `${span}, and this save's validFrom (${new Date(input.validFrom).toISOString()}) is its very instant: saved, this version would take its place ${until ? "for that whole time" : "from then on"}, and version ${past.version} would be in force at no instant. A past version cannot be replaced (history is kept: the figures were counted on it). Save from now (validFrom: the time of the save), or pick a later instant (${w(later)}, ${new Date(later).toISOString()}, say): a version from then is read for the figures from then, and version ${past.version} stays in force until it`,
+        );
+      };
       const saveNew = async () => {
-        let layout: Layout;
-        if (seen === undefined) layout = await storage.stores.saveLayout(store, input, services.now());
-        else {
-          const res = await storage.stores.saveLayoutSeen(store, input, services.now(), seen);
-          if (res.outcome === "newer") throw saveNewer(res);
-          layout = res.layout;
-        }
+        // A past version (or the one in force) at this very instant: a version saved then would take its place for ever (in
+        // force wherever it was), though it was in force and the figures since were counted on it. History is kept, as a
+        // cancel or a correction of it is refused; a later instant, even a past one, is a new version from then. validFrom 0
+        // is no instant but "since always": a save at 0 is the store's layout for all its history (a zone renamed in every
+        // report, a script that PUTs its layout), as before. The storage looks in the save's own transaction (as for seen), so
+        // of two saves at the same past instant at once only one saves: the other is refused, as it would be a moment later.
+        const res = await storage.stores.saveLayoutSeen(store, input, services.now(), seen);
+        if (res.outcome === "newer") throw saveNewer(res);
+        if (res.outcome === "past version") throw await pastVersion(res);
+        const layout = res.layout;
         await layouts.reload(store);
         await services.onLayoutSaved(layout);
         await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });

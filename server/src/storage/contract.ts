@@ -380,6 +380,37 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect(await s.stores.get("none")).toBeUndefined();
       });
 
+      test("saveLayoutSeen refuses a save at a past version's very instant, checked in the save's transaction: of two at once, one saves", async (s) => {
+        const now = T0 + 30 * DAY;
+        // Two saves at the same past instant at once, without seen (two scripts, two chain servers), over and over, a new
+        // store first: one saves, the other is refused as it would be a moment later (old check outside the transaction:
+        // both saved, the first version in force at no instant).
+        for (let n = 0; n < 8; n++) {
+          const at = T0 + n * DAY;
+          const res = await Promise.all([0, 1].map((i) => s.stores.saveLayoutSeen("past", layout(at, ["entrance"], `Save ${n}.${i}`), now, undefined)));
+          expect(res.map((r) => r.outcome).sort()).toEqual(["past version", "saved"]);
+          const saved = res.find((r) => r.outcome === "saved");
+          const version = saved?.outcome === "saved" ? saved.layout.version : -1;
+          expect(version).toBe(n + 1);
+          expect(res.find((r) => r.outcome === "past version")).toEqual({ outcome: "past version", past: { version, validFrom: at }, until: null });
+        }
+        expect((await s.stores.versions("past")).map((v) => [v.version, v.validFrom])).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => [n + 1, T0 + n * DAY]));
+        // A version replaced since is named with the one that replaced it; with seen, the same refusal.
+        expect(await s.stores.saveLayoutSeen("past", layout(T0 + 2 * DAY, ["entrance"]), now, 8)).toEqual({
+          outcome: "past version",
+          past: { version: 3, validFrom: T0 + 2 * DAY },
+          until: { version: 4, validFrom: T0 + 3 * DAY },
+        });
+        // Not refused: a minute later (a new version from then), since always (0), later than now, and a save with a stale seen
+        // is told what was saved since first.
+        for (const [validFrom, version] of [[T0 + 2 * DAY + 60_000, 9], [0, 10], [now + DAY, 11]] as const) {
+          const res = await s.stores.saveLayoutSeen("past", layout(validFrom, ["entrance"]), now, undefined);
+          expect(res.outcome === "saved" && res.layout.version).toBe(version);
+        }
+        expect((await s.stores.saveLayoutSeen("past", layout(T0 + 2 * DAY, ["entrance"]), now, 10)).outcome).toBe("newer");
+        expect((await s.stores.versions("past")).length).toBe(11);
+      });
+
       test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
         await s.stores.ensure("b", "Bee", T0);
         await s.stores.ensure("a", "Ay", T0);

@@ -432,10 +432,14 @@ export interface StoresStore {
    */
   saveLayout(store: StoreId | string, input: LayoutInput, now: number): Promise<Layout>;
   /**
-   * `saveLayout`, only when no version newer than `seen` (the newest the saver had seen; 0: none) is stored: checked in the
-   * save's transaction, so of two savers who saw the same version one saves and the other is told what was saved since.
+   * `saveLayout`, only when no version newer than `seen` (the newest the saver had seen; 0: none; undefined: not asked) is
+   * stored, and when `input.validFrom` (after 0, at or before `now`) is not the very instant of a past version or of the one
+   * in force (core pastVersionAt: the save would take its place for ever; "past version", with the version and the one that
+   * replaced it, if any). Both checked in the save's transaction (SQLite BEGIN IMMEDIATE; PostgreSQL the store's row locked
+   * FOR UPDATE, as a save locks it): of two savers who saw the same version, or two saves at the same past instant, one
+   * saves and the other is told why not.
    */
-  saveLayoutSeen(store: StoreId | string, input: LayoutInput, now: number, seen: number): Promise<LayoutSaveResult>;
+  saveLayoutSeen(store: StoreId | string, input: LayoutInput, now: number, seen: number | undefined): Promise<LayoutSaveResult>;
   /**
    * Give the store the name of its layout version in force at `now` (core layoutAt): called when a version saved for later
    * takes effect, and at a start or shard takeover (one whose time passed while no server ran). Answers the new name, or null: unchanged.
@@ -470,8 +474,14 @@ export type LayoutCancelResult = { outcome: "cancelled"; validFrom: number } | L
 /** The versions stored after the one a saver had seen (by version): the save or replace was refused, nothing changed. */
 export type LayoutNewer = { outcome: "newer"; newer: LayoutVersion[] };
 
-/** What `stores.saveLayoutSeen` did: saved, or refused for the versions saved since. */
-export type LayoutSaveResult = { outcome: "saved"; layout: Layout } | LayoutNewer;
+/**
+ * A save at the very instant of a past version (or of the one in force) was refused (core pastVersionAt), nothing changed:
+ * `past` the version in force from that instant, `until` the version that replaced it (null: still in force at `now`).
+ */
+export type LayoutPastVersion = { outcome: "past version"; past: LayoutVersion; until: LayoutVersion | null };
+
+/** What `stores.saveLayoutSeen` did: saved, or refused for the versions saved since, or for the past version at its instant. */
+export type LayoutSaveResult = { outcome: "saved"; layout: Layout } | LayoutNewer | LayoutPastVersion;
 
 /** What `stores.replaceLayout` did: replaced (the new layout; `validFrom`: the replaced version's), or why not. */
 export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal | LayoutNewer;

@@ -1,5 +1,6 @@
 import { layoutAt, layoutCancel, storedLayout, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
 import type { LayoutCancelResult, LayoutNewer, LayoutReplaceResult, LayoutSaveResult, LayoutVersion, StoreRow } from "../../storage/types.js";
+import { pastVersionRefusal } from "../../storage/layout-past.js";
 import type { Db } from "../database.js";
 
 export type { LayoutVersion, StoreRow };
@@ -57,10 +58,16 @@ export class StoresRepo {
     return this.db.transaction(() => this.saveIn(store, input, now)).immediate();
   }
 
-  /** saveLayout when no version after `seen` is stored (the check and the save one transaction), else the versions saved since. */
-  saveLayoutSeen(store: StoreId, input: LayoutInput, now: number, seen: number): LayoutSaveResult {
+  /**
+   * saveLayout when no version after `seen` is stored and no past version takes effect at `input.validFrom` (pastVersionRefusal),
+   * the checks and the save one transaction (BEGIN IMMEDIATE: no version is saved between them); else why not.
+   */
+  saveLayoutSeen(store: StoreId, input: LayoutInput, now: number, seen: number | undefined): LayoutSaveResult {
     return this.db
-      .transaction((): LayoutSaveResult => this.newerThan(store, seen) ?? { outcome: "saved", layout: this.saveIn(store, input, now) })
+      .transaction(
+        (): LayoutSaveResult =>
+          this.newerThan(store, seen) ?? pastVersionRefusal(this.q.versions.all(store), input.validFrom, now) ?? { outcome: "saved", layout: this.saveIn(store, input, now) },
+      )
       .immediate();
   }
 
