@@ -34,6 +34,13 @@ export function alertsApi(token: string, base = "") {
     /** Saves the hours (null: none) now, or from `validFrom` (a local date YYYY-MM-DD, its start in the store's zone; more than 5 minutes ahead, else a 400 in words). */
     saveHours: (store: string, hours: OpeningHours | null, validFrom?: string) =>
       call<{ hours: OpeningHours | null; validFrom?: number }>("PUT", `${s(store)}/hours`, validFrom === undefined ? { hours } : { hours, validFrom }),
+    /**
+     * Edits the hours scheduled from `replaces` (epoch ms, as `hours` lists them) in one step: these hours (null: none) from
+     * `validFrom` (a local date YYYY-MM-DD, or epoch ms: its own instant kept), or now when left out; 409 once they are in
+     * force, 404 when no longer scheduled (cancelled or edited meanwhile), both in words.
+     */
+    editScheduledHours: (store: string, replaces: number, hours: OpeningHours | null, validFrom?: string | number) =>
+      call<{ hours: OpeningHours | null; validFrom?: number }>("PUT", `${s(store)}/hours?replaces=${replaces}`, validFrom === undefined ? { hours } : { hours, validFrom }),
     /** Cancels the hours scheduled from `from` (epoch ms, as `hours` lists them); 404 once they are in force. */
     cancelScheduledHours: (store: string, from: number) => call<null>("DELETE", `${s(store)}/hours/scheduled/${from}`),
     openIntervals: (store: string, from: number, to: number) => call<{ open: { from: number; to: number }[] | null }>("GET", `${s(store)}/hours/open?from=${from}&to=${to}`).then((r) => r.open),

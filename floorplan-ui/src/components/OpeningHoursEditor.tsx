@@ -6,7 +6,10 @@
  * those who may not change it. "Applies: from now / from a date" saves the hours now or schedules
  * them from a local date (the store's zone; PUT .../hours validFrom), saying what happens until
  * then; the versions scheduled ahead are listed under the form, each with Cancel (asks first), and
- * the versions in force before in a compact history. `api.saveHours` sends the hours (null: none,
+ * the versions in force before in a compact history. Edit… on a scheduled version opens it in the
+ * form (its hours, its date) and the save replaces it in one step (PUT .../hours?replaces=, the server
+ * refusing one in force meanwhile in words); moved to "from now", its hours apply at once instead.
+ * `api.saveHours` sends the hours (null: none,
  * the store counts as always open); `onSaved` lets the page fetch them again, and the form then
  * shows what the server holds.
  */
@@ -31,7 +34,7 @@ interface Props {
   /** The store's time zone: exceptions before its today are shown muted; a date picked to schedule from is its. */
   timeZone?: string;
   /** The hours wrappers (api/alerts.ts, the only ones). */
-  api: Pick<AlertsApi, "saveHours" | "cancelScheduledHours" | "hoursHistory">;
+  api: Pick<AlertsApi, "saveHours" | "editScheduledHours" | "cancelScheduledHours" | "hoursHistory">;
   onSaved: () => void;
 }
 
@@ -51,6 +54,8 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
   // "from now" (""), or the local date (YYYY-MM-DD, the store's zone) the hours are scheduled from.
   const [applies, setApplies] = useState<"now" | "date">("now");
   const [fromDate, setFromDate] = useState("");
+  // The scheduled version the form edits (Edit…), null: the form is the hours in force.
+  const [editing, setEditing] = useState<HoursVersion | null>(null);
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const now = Date.now();
   const today = localDate(now, zone);
@@ -76,7 +81,23 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
     setProblems([]);
     setBusy(true);
     try {
-      if (ahead) {
+      if (editing) {
+        const was = versionStart(editing.from, zone);
+        // Its date unchanged: its own instant (one scheduled by the API at another time than midnight stays there).
+        const validFrom = !ahead ? undefined : fromDate === localDate(editing.from, zone) ? editing.from : fromDate;
+        const r = await api.editScheduledHours(store, editing.from, body, validFrom);
+        const to = r.validFrom === undefined ? null : versionStart(r.validFrom, zone);
+        setMessage({
+          ok: true,
+          text:
+            to === null
+              ? `Saved: ${body === null ? "the store has no opening hours (always open)" : "these hours apply"} now, instead of from ${was}.`
+              : to === was
+                ? `Saved: the hours scheduled from ${was} are changed${body === null ? " (no opening hours, always open, from then)" : ""}. The form shows the hours in force now again.`
+                : `Saved: the hours scheduled from ${was} apply from ${to} instead${body === null ? " (no opening hours, always open)" : ""}. The form shows the hours in force now again.`,
+        });
+        stopEditing();
+      } else if (ahead) {
         const r = await api.saveHours(store, body, fromDate);
         // Until then: the hours scheduled before it, if any, else the current ones.
         const before = scheduled.filter((v) => r.validFrom === undefined || v.from < r.validFrom).at(-1);
@@ -107,8 +128,25 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
     }
   };
 
+  /** Back to the hours in force, from now. */
+  const stopEditing = () => {
+    setEditing(null);
+    setDraft(draftOf(hours));
+    setApplies("now");
+    setFromDate("");
+  };
+  const startEditing = (v: HoursVersion) => {
+    setEditing(v);
+    setDraft(draftOf(v.hours));
+    setApplies("date");
+    setFromDate(localDate(v.from, zone));
+    setProblems([]);
+    setMessage(null);
+  };
+
   const cancel = async (v: HoursVersion) => {
     setMessage(null);
+    if (editing?.from === v.from) stopEditing();
     await api.cancelScheduledHours(store, v.from);
     setMessage({ ok: true, text: `Cancelled: the hours scheduled from ${versionStart(v.from, zone)} will not apply.` });
     onSaved();
@@ -129,6 +167,18 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
                 <span>
                   <b>From {when}</b>: {hoursSummary(v.hours)}
                 </span>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="btn sm"
+                    data-testid="hours-edit"
+                    aria-label={`Edit the hours scheduled from ${when}…`}
+                    disabled={busy || editing?.from === v.from}
+                    onClick={() => startEditing(v)}
+                  >
+                    {editing?.from === v.from ? "Editing above" : "Edit…"}
+                  </button>
+                )}
                 {!readOnly && (
                   <InlineConfirm
                     name="hours-cancel"
@@ -174,7 +224,17 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
   }
   return (
     <div className="hours-editor" data-testid="hours-editor">
-      {!hours && (
+      {editing && (
+        <p className="row hours-editing" role="status" data-testid="hours-editing">
+          <span>
+            Editing the hours scheduled from <b>{versionStart(editing.from, zone)}</b>: change them or their date, then save (they are replaced in one step; "from now" applies them at once instead).
+          </span>
+          <button type="button" className="btn sm ghost" data-testid="hours-edit-stop" disabled={busy} onClick={() => (stopEditing(), setMessage(null), setProblems([]))}>
+            Stop editing
+          </button>
+        </p>
+      )}
+      {!hours && !editing && (
         <p className="muted" data-testid="hours-none">
           No opening hours set: the store counts as always open (the door count resets at local midnight).
           {readOnly ? "" : " Tick the days it opens; once saved, the others are closed."}
@@ -280,9 +340,15 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
       {!readOnly && (
         <div className="row hours-actions">
           <button type="button" className="btn primary" data-testid="hours-save" disabled={busy} onClick={() => void submit(false)}>
-            {ahead && fromDate ? `Save opening hours from ${formatLocalDate(fromDate)}` : "Save opening hours"}
+            {editing
+              ? ahead && fromDate
+                ? `Save changes, from ${formatLocalDate(fromDate)}`
+                : "Save changes, in force now"
+              : ahead && fromDate
+                ? `Save opening hours from ${formatLocalDate(fromDate)}`
+                : "Save opening hours"}
           </button>
-          {hours && (
+          {(hours || editing) && (
             <button type="button" className="btn" data-testid="hours-remove" disabled={busy} onClick={() => void submit(true)}>
               {ahead && fromDate ? `Remove from ${formatLocalDate(fromDate)} (always open)` : "Remove (always open)"}
             </button>
