@@ -117,6 +117,36 @@ export function alertsContract(test: (title: string, fn: (s: Storage) => Promise
     await expect(s.hours.schedule("other", hours, T0 + 1000, T0)).rejects.toThrow(/ahead/);
   });
 
+  test("opening hours: of two transactions editing one scheduled version (cancel, then schedule), the second cancels nothing", async (s) => {
+    const AHEAD = T0 + 86_400_000;
+    const moved: OpeningHours = { ...hours, exceptions: [] };
+    await s.hours.set("race", hours, T0);
+    await s.hours.schedule("race", null, AHEAD, T0);
+    // The first edit moves the version a day later and holds its transaction open while the second edit begins
+    // (PostgreSQL: its cancel waits on the first's row lock; SQLite: its transaction waits for the first's end).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let edited!: () => void;
+    const first = new Promise<void>((r) => (edited = r));
+    const a = s.transaction(async (tx) => {
+      const ok = await tx.hours.cancel("race", AHEAD, T0);
+      await tx.hours.schedule("race", moved, AHEAD + 86_400_000, T0);
+      edited();
+      await held;
+      return ok;
+    });
+    await first;
+    const b = s.transaction((tx) => tx.hours.cancel("race", AHEAD, T0));
+    await new Promise((r) => setTimeout(r, 500));
+    release();
+    // Old code (SELECT, then DELETE) on PostgreSQL: the second's SELECT saw the version the first had not yet committed away: true.
+    expect([await a, await b]).toEqual([true, false]);
+    expect(await s.hours.history("race")).toEqual([
+      { from: T0, hours },
+      { from: AHEAD + 86_400_000, hours: moved },
+    ]);
+  });
+
   test("alert rules: saved, listed by id, replaced, removed; the stores with enabled rules", async (s) => {
     await s.alerts.saveRule(rule("b"), T0);
     await s.alerts.saveRule(rule("a"), T0);
