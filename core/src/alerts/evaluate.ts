@@ -40,7 +40,8 @@ export interface AlertFigures {
   open?: boolean;
   /**
    * (agent-offline) The store's opening hours in its time zone; absent: none. An agent last heard after the store
-   * closed (an edge box switched off at night) is not offline until the store opens (core downWhileClosed's rule).
+   * closed (an edge box switched off at night) is not offline until the store has been open for the rule's threshold
+   * ({@link notMissedYet}).
    */
   opening?: StoreOpening;
   /** When a count (door counter or zone event) last arrived, store-wide and per zone; null: never. */
@@ -100,6 +101,26 @@ export interface AlertStep {
 
 const EMPTY: RuleState = { pendingSince: null, active: null, lastResolvedAt: null };
 
+/**
+ * (agent-offline) Since when an agent last heard at `lastSeen` is missed at `now`, its store's hours `opening`: from
+ * `lastSeen` when the store was open then, from the store's first opening after when it was closed (an edge box
+ * switched off at night is missed from the opening), null while the store has stayed closed since.
+ */
+export function missedSince(lastSeen: number, now: number, opening: StoreOpening): number | null {
+  return opening.hours ? firstOpenIn(opening.hours, lastSeen, now, opening.timeZone) : Math.min(lastSeen, now);
+}
+
+/**
+ * (agent-offline) Whether an agent last heard at `lastSeen` is left out of the rule at `now`: last heard while its
+ * store was closed (an edge box switched off at night), and the store closed since or open for no more than `graceMs`
+ * (the rule's threshold: the box takes a minute or two to boot and connect at the opening). An agent last heard
+ * while open is never left out.
+ */
+export function notMissedYet(lastSeen: number, now: number, opening: StoreOpening, graceMs: number): boolean {
+  const since = missedSince(lastSeen, now, opening);
+  return since === null || (since > lastSeen && now - since <= graceMs);
+}
+
 /** The figure a rule compares with its threshold at `now`, or null when unknown. */
 export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number | null {
   switch (rule.kind) {
@@ -122,10 +143,11 @@ export function ruleValue(rule: AlertRule, f: AlertFigures, now: number): number
       const ids = rule.agent !== undefined ? [rule.agent] : rule.zone !== undefined ? (f.zoneAgents?.[rule.zone] ?? []) : Object.keys(f.agents);
       const all = ids.flatMap((id) => (f.agents![id] ? [f.agents![id]!] : []));
       if (all.length === 0) return null;
-      // While the store is closed, an agent last heard since it closed is not missing (0 when none is); open, it is again,
-      // silent since it was last heard.
+      // An agent last heard while the store was closed (its box off at night) is not missing until the store has been
+      // open for the rule's threshold (0 when none is): its box's boot at the opening pages nobody. After, it is as one
+      // gone at the opening, its message saying its whole silence.
       const { opening } = f;
-      const seen = opening?.hours ? all.filter((a) => a.lastSeen === null || firstOpenIn(opening.hours!, a.lastSeen, now, opening.timeZone) !== null) : all;
+      const seen = opening?.hours ? all.filter((a) => a.lastSeen === null || !notMissedYet(a.lastSeen, now, opening, rule.threshold * 1000)) : all;
       if (seen.length === 0) return 0;
       // The longest silence among the agents watched; never seen counts as unknown.
       const ages = seen.filter((a) => a.lastSeen !== null).map((a) => (now - a.lastSeen!) / 1000);

@@ -207,10 +207,40 @@ for (const [db, port, hookPort] of [
       const opening = at(8, 8);
       expect(await surfaces()).toEqual({ occupancy: opening, partial: true, queue: opening, chain: opening, chainPartial: true, chainProblems: 1, camQ: ["offline"], needing: 1 });
       expect((await occupancy()).line.offlineAgents).toEqual(["cam-q"]);
-      // The agent-offline rule pages at the opening, not in the night: cam-q unheard since 21:14:50.
+      // The agent-offline rule pages nobody at the opening, a box takes a minute or two to boot: not while the store
+      // has been open for the rule's 10 minutes.
+      for (const ts of [at(8, 8, 0, 30), at(8, 8, 5), at(8, 8, 10)]) {
+        await step(ts);
+        await tick();
+        expect(await firing()).not.toContain("cam-q-down");
+      }
+      // 08:10:30, still off: it pages, with its whole silence (cam-q unheard since 21:14:50).
+      await step(at(8, 8, 10, 30));
       await tick();
       expect(await firing()).toContain("cam-q-down");
       await waitFor("cam-q-down's firing delivered", async () => (receiver!.taken.some((d) => d.type === "alert.firing" && (d.body.data as { rule: { id: string } }).rule.id === "cam-q-down") ? true : undefined));
+      const paged = receiver!.taken.find((d) => d.type === "alert.firing" && (d.body.data as { rule: { id: string } }).rule.id === "cam-q-down")!;
+      expect((paged.body.data as { alert: { since: number; message: string } }).alert).toMatchObject({ since: at(8, 8, 10, 30), message: "cam-q: agent silent for 656 min" });
+    });
+
+    it("pages nobody for a box switched on at the opening that connects 3 minutes later", async () => {
+      await setUp();
+      await switchedOff();
+      // 08:00: the timer plug powers the box on; it boots, cam-q connects at 08:03.
+      for (const ts of [at(8, 8), at(8, 8, 0, 30), at(8, 8, 2)]) {
+        await step(ts);
+        await tick();
+        expect(await firing()).not.toContain("cam-q-down");
+      }
+      await step(at(8, 8, 3));
+      await connect("cam-q");
+      for (const ts of [at(8, 8, 3, 30), at(8, 8, 10, 30), at(8, 8, 20)]) {
+        await step(ts);
+        await beat("cam-q");
+        await tick();
+        expect(await firing()).not.toContain("cam-q-down");
+      }
+      expect(receiver!.taken.filter((d) => (d.body.data as { rule: { id: string } }).rule.id === "cam-q-down")).toEqual([]);
     });
   });
 }
