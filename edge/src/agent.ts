@@ -294,6 +294,9 @@ export class Agent<S> {
       sourceRestarts: m.sourceRestarts,
       // How long its source has been failing and restarting (0: it runs); the server flags over a minute "input stalled".
       sourceDownMs: this.supervisor.downMs(),
+      // Since when its source has counted without a break (its clock; null: not counting now): at its return after an outage
+      // off the broker, the server takes the hours since as counted, 0 where nobody crossed (DESIGN, countingSince).
+      countingSince: this.supervisor.countingSince(),
       // Sources that report their input (a camera's frames): what it is and how long since the last one.
       ...(this.supervisor.inputUnit === null ? {} : { inputUnit: this.supervisor.inputUnit, inputAgeMs: this.supervisor.inputAgeMs() }),
       // What it refused itself, by reason (core's AGENT_REJECTS): its source's, events its source made wrong, events a full outbox refused.

@@ -123,6 +123,14 @@ export class SourceSupervisor<S> {
     return Math.max(0, now - this.downSince);
   }
 
+  /**
+   * Since when its source has counted without a break: the current run's start (when it resolved); null
+   * between runs (failed, restarting, stopped). Its status's `countingSince`: an agent off the broker that
+   * ran on tells the server, at its return, that the hours since were counted, crossings or none.
+   */
+  countingSince(): number | null {
+    return this.runningSince;
+  }
   /** Whether the current run has lasted `backoff.resetAfterMs` since its start resolved, at `now`. */
   private steadyAt(now: number): boolean {
     return this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs;

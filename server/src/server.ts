@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { DEFAULT_CLOCK_WARN_MS, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
+import { COUNTING_SINCE_METRIC, countingSinceOf, DEFAULT_CLOCK_WARN_MS, spanEnd, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { prepareDataDir } from "./db/database.js";
@@ -321,13 +321,22 @@ export async function startHalf(
    * wrote meanwhile), by store then agent; repeats write nothing.
    */
   const spanStates = new Map<string, Map<string, string>>();
-  const recordSpan = async (store: string, agent: string, state: AgentStatus["state"], at: number): Promise<void> => {
+  const recordSpan = async (store: string, agent: string, state: AgentStatus["state"], at: number, countingSince: number | null = null): Promise<void> => {
     if (spanStates.get(store)?.get(agent) === state) return;
     if (state === "offline") await storage.offlineSpans.wentOffline(store, agent, at);
-    else await storage.offlineSpans.cameOnline(store, agent, at);
+    // The span is the time it did not count: it ends where the agent's counting began (never before the span began: cameOnline).
+    else await storage.offlineSpans.cameOnline(store, agent, spanEnd(Number.NEGATIVE_INFINITY, at, countingSince));
     let own = spanStates.get(store);
     if (!own) spanStates.set(store, (own = new Map()));
     own.set(agent, state);
+  };
+  /** An online status's `countingSince` (core countingSinceOf): the instant, or null (not said); a forged or impossible one is a counted reject, the status kept without it. */
+  const countedSince = (store: string, agent: string, status: AgentStatus): number | null => {
+    if (status.state !== "online") return null;
+    const since = countingSinceOf(status.ts, status[COUNTING_SINCE_METRIC]);
+    if (since.ok) return since.at;
+    ingest.reject(store, agent, "schema", `status's ${since.error}`);
+    return null;
   };
   const handlers: TransportHandlers = {
     events: (msg) => ingest.submit(msg),
@@ -341,7 +350,8 @@ export async function startHalf(
         const value = statusToStore(status.value, live === true, now(), stored);
         if (value) await storage.agents.recordStatus(store, agent, value, receivedAt);
         // A will replayed at subscribe is stamped at the agent's connection: it was heard since, at its last stored status.
-        if (value) await recordSpan(store, agent, value.state, Math.max(value.ts, stored?.state === "online" ? (stored.statusTs ?? 0) : 0));
+        // (countingSince) An agent back online that counted on while off the broker ends its offline span where its counting began.
+        if (value) await recordSpan(store, agent, value.state, Math.max(value.ts, stored?.state === "online" ? (stored.statusTs ?? 0) : 0), countedSince(store, agent, status.value));
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }

@@ -18,3 +18,4 @@ export * from "./broker-login.js";
 export * from "./text.js";
 export * from "./names.js";
 export * from "./agent-rejects.js";
+export * from "./counting-since.js";
