@@ -59,9 +59,11 @@ describe("an agent switched off after closing, by the agent rules", () => {
     expect(agentProblems({ ...offAt2115, lastHeardAt: at(7, 20, 30) }, 60_000, at(8, 3), opening)).toEqual(["offline"]);
   });
 
-  it("pages an agent-offline rule at the opening, not in the night", () => {
+  it("pages an agent-offline rule once the store has been open for its threshold, not in the night nor while the box boots", () => {
     expect(fires(at(8, 3), true)).toEqual([]);
-    expect(fires(at(8, 8, 0, 1), true)).toEqual(["alert.firing"]);
+    expect(fires(at(8, 8, 0, 1), true)).toEqual([]);
+    expect(fires(at(8, 8, 10), true)).toEqual([]);
+    expect(fires(at(8, 8, 10, 1), true)).toEqual(["alert.firing"]);
     expect(fires(at(8, 3), false)).toEqual(["alert.firing"]);
   });
 });
