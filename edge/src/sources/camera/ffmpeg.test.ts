@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ffmpegArgs, missingInput } from "./ffmpeg.js";
+import { ffmpegArgs, inputList, LIST_PROTOCOLS, missingInput } from "./ffmpeg.js";
 import { inputKind } from "./settings.js";
 
 const base = { fps: 10, width: undefined, height: undefined, realtime: true, loop: false };
@@ -20,6 +20,19 @@ describe("ffmpegArgs", () => {
     expect(ffmpegArgs({ ...base, input: "rtsp://cam/1" }).join(" ")).toContain("-rtsp_transport tcp -i rtsp://cam/1");
     expect(ffmpegArgs({ ...base, input: "/dev/video0" }).join(" ")).toContain("-f v4l2 -i /dev/video0");
     expect(ffmpegArgs({ ...base, input: "rtsp://cam/1" })).not.toContain("-re");
+  });
+  it("reads a stream URL from its input list, not from the command line; a file or a device as ever", () => {
+    const args = ffmpegArgs({ ...base, input: "rtsp://admin:secret@cam/1" }, "/tmp/footfall-camera-x/input.ffconcat");
+    expect(args.join(" ")).toContain(`-f concat -safe 0 -protocol_whitelist ${LIST_PROTOCOLS} -i /tmp/footfall-camera-x/input.ffconcat -an -sn`);
+    expect(args.join(" ")).not.toContain("secret");
+    expect(args).not.toContain("-rtsp_transport");
+    expect(ffmpegArgs({ ...base, input: "/dev/video0" }, "/tmp/l").join(" ")).toContain("-f v4l2 -i /dev/video0");
+    expect(ffmpegArgs({ ...base, input: "a.avi" }, "/tmp/l").join(" ")).toContain("-i a.avi");
+  });
+  it("writes the list with the URL quoted and RTSP over TCP, and refuses a URL over two lines", () => {
+    expect(inputList("rtsp://admin:it's@cam/1")).toBe("ffconcat version 1.0\nfile 'rtsp://admin:it'\\''s@cam/1'\noption rtsp_transport tcp\n");
+    expect(inputList("http://cam/video.mjpg")).toBe("ffconcat version 1.0\nfile 'http://cam/video.mjpg'\n");
+    expect(() => inputList("http://u:pw@cam/a\noption x y")).toThrow("http://u:***@cam/a?option x y: settings.input holds a line break; write the camera's URL on one line");
   });
   it("tells inputs apart", () => {
     expect(inputKind("rtsp://10.0.0.2/stream")).toBe("stream");

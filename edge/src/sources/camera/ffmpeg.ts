@@ -5,6 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { redactUrl } from "@footfall/core";
 import type { Logger } from "../../log.js";
 import { inputKind } from "./settings.js";
@@ -50,11 +53,52 @@ export interface FrameStreamStats {
   lastError: string | null;
 }
 
-/** ffmpeg's arguments for one run (pure, tested). */
-export function ffmpegArgs(o: Pick<FrameStreamOptions, "input" | "fps" | "width" | "height" | "realtime" | "loop">): string[] {
+/**
+ * The protocols a stream URL may need, read through its input list ({@link inputList}): the list file itself, and
+ * what footfall-edge's stream inputs (rtsp(s), rtmp, http(s), udp, tcp, srt URLs) run on.
+ */
+export const LIST_PROTOCOLS = "file,http,https,httpproxy,tcp,tls,udp,rtp,srtp,rtmp,rtmps,rtmpt,rtmpts,srt,crypto";
+
+/**
+ * The input list (ffmpeg's concat demuxer, one file) that names a stream URL to ffmpeg and ffprobe, so that the URL,
+ * a camera's password in it (`rtsp://admin:secret@...`), is not in their command line, which `ps` shows every local
+ * user: its options with it (RTSP over TCP).
+ */
+export function inputList(input: string): string {
+  if (/[\r\n\0]/.test(input)) throw new Error(`${redactUrl(input).replace(/[\r\n\0]/g, "?")}: settings.input holds a line break; write the camera's URL on one line`);
+  const lines = ["ffconcat version 1.0", `file '${input.replaceAll("'", "'\\''")}'`];
+  if (/^rtsps?:/i.test(input)) lines.push("option rtsp_transport tcp");
+  return `${lines.join("\n")}\n`;
+}
+
+/** ffmpeg's (and ffprobe's) input arguments for a stream URL's input list at `list` ({@link inputList}). */
+const listArgs = (list: string) => ["-f", "concat", "-safe", "0", "-protocol_whitelist", LIST_PROTOCOLS, "-i", list];
+
+/**
+ * A stream URL's input list written to a private directory (0700, a file 0600) for the runs of one stream; `dispose`
+ * removes both. Files and devices need none (their path holds no secret).
+ */
+export async function writeInputList(input: string): Promise<{ path: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "footfall-camera-"));
+  const path = join(dir, "input.ffconcat");
+  try {
+    await writeFile(path, inputList(input), { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * ffmpeg's arguments for one run (pure, tested). `list`: a stream URL's input list ({@link writeInputList}), read
+ * instead of the URL.
+ */
+export function ffmpegArgs(o: Pick<FrameStreamOptions, "input" | "fps" | "width" | "height" | "realtime" | "loop">, list?: string): string[] {
   const kind = inputKind(o.input);
   const args = ["-hide_banner", "-loglevel", "error", "-nostdin"];
-  if (kind === "file") {
+  if (list !== undefined && kind === "stream") args.push(...listArgs(list));
+  else if (kind === "file") {
     if (o.realtime) args.push("-re");
     if (o.loop) args.push("-stream_loop", "-1");
   } else if (kind === "stream" && /^rtsps?:/i.test(o.input)) {
@@ -62,7 +106,8 @@ export function ffmpegArgs(o: Pick<FrameStreamOptions, "input" | "fps" | "width"
   } else if (kind === "v4l2") {
     args.push("-f", "v4l2");
   }
-  args.push("-i", o.input, "-an", "-sn");
+  if (list === undefined || kind !== "stream") args.push("-i", o.input);
+  args.push("-an", "-sn");
   const filters = [`fps=${o.fps}`];
   if (o.width && o.height) filters.push(`scale=${o.width}:${o.height}`);
   args.push("-vf", filters.join(","), "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1");
@@ -86,13 +131,16 @@ export function hideInputSecret(text: string, input: string): string {
  * for good (its HTTP and RTSP inputs wait without limit): after `timeoutMs` it is killed and the run
  * fails, so the stream is retried with backoff like any dropped one.
  */
-export function probeSize(ffprobe: string, input: string, signal: AbortSignal, timeoutMs = 10_000): Promise<{ width: number; height: number }> {
+export function probeSize(ffprobe: string, input: string, signal: AbortSignal, timeoutMs = 10_000, list?: string): Promise<{ width: number; height: number }> {
   const shown = redactUrl(input);
   return new Promise((resolve, reject) => {
     const args = ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "json"];
-    if (input.startsWith("/dev/video")) args.push("-f", "v4l2");
-    if (/^rtsps?:/i.test(input)) args.push("-rtsp_transport", "tcp");
-    args.push(input);
+    if (list !== undefined && inputKind(input) === "stream") args.push(...listArgs(list));
+    else {
+      if (input.startsWith("/dev/video")) args.push("-f", "v4l2");
+      if (/^rtsps?:/i.test(input)) args.push("-rtsp_transport", "tcp");
+      args.push(input);
+    }
     const child = spawn(ffprobe, args, { stdio: ["ignore", "pipe", "pipe"], signal });
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -160,7 +208,25 @@ export class FrameStream {
     const { o } = this;
     const live = inputKind(o.input) !== "file";
     const shown = redactUrl(o.input);
-    let delay = o.restartMinMs;
+    // A stream URL goes to ffmpeg and ffprobe in a file of their own, not in their command line (`ps`), removed at the end.
+    try {
+      await this.runs(live, shown, o.restartMinMs);
+    } finally {
+      await this.list?.dispose().catch(() => {});
+      this.list = null;
+    }
+  }
+
+  /** A stream URL's input list, written at its first run ({@link writeInputList}); none for a file or a device. */
+  private list: Awaited<ReturnType<typeof writeInputList>> | null = null;
+  private async listPath(): Promise<string | undefined> {
+    if (inputKind(this.o.input) !== "stream") return undefined;
+    this.list ??= await writeInputList(this.o.input);
+    return this.list.path;
+  }
+
+  private async runs(live: boolean, shown: string, delay: number): Promise<void> {
+    const { o } = this;
     while (!o.signal.aborted) {
       this.stats.runs++;
       this.stats.state = "starting";
@@ -169,9 +235,10 @@ export class FrameStream {
       try {
         const missing = missingInput(o.input);
         if (missing) throw new Error(missing);
+        const list = await this.listPath();
         const size =
-          o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal, Math.max(o.stallTimeoutMs, 10_000));
-        result = await this.once(size.width, size.height);
+          o.width && o.height ? { width: o.width, height: o.height } : await probeSize(o.ffprobe, o.input, o.signal, Math.max(o.stallTimeoutMs, 10_000), list);
+        result = await this.once(size.width, size.height, list);
       } catch (err) {
         result = { reason: err instanceof Error ? err.message : String(err), frames: 0, clean: false };
       }
@@ -196,11 +263,11 @@ export class FrameStream {
     this.stats.state = "stopped";
   }
 
-  private once(width: number, height: number): Promise<{ reason: string; frames: number; clean: boolean }> {
+  private once(width: number, height: number, list: string | undefined): Promise<{ reason: string; frames: number; clean: boolean }> {
     const { o } = this;
     const frameBytes = width * height * 3;
     return new Promise((resolve) => {
-      const child = spawn(o.ffmpeg, ffmpegArgs({ ...o, width, height }), { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(o.ffmpeg, ffmpegArgs({ ...o, width, height }, list), { stdio: ["ignore", "pipe", "pipe"] });
       this.child = child;
       this.stats.pid = child.pid ?? null;
       let frames = 0;
