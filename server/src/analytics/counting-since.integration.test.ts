@@ -6,7 +6,7 @@
  * span there: that hour is counted, 0. An older agent (no `countingSince`) and a counter switched off
  * (it says it counted since its restart) keep their hours not counted. A real edge agent (its memory
  * outbox, its status) on the server's embedded broker (Aedes) through a TCP proxy cut for the outage,
- * the agent's and the server's clock moved on by hours; SQLite file.
+ * the agent's and the server's clock moved on by hours; a SQLite file and PostgreSQL.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
@@ -16,6 +16,7 @@ import { silentLogger } from "../../../edge/src/log.js";
 import type { EventDraft, Source, SourceContext } from "../../../edge/src/source.js";
 import { smallLayout } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { usePostgres } from "../../../test/support/postgres.js";
 import { TcpProxy } from "../../../test/support/proxy.js";
 import { waitFor } from "../../../test/support/wait.js";
 
@@ -23,7 +24,7 @@ const H = 3_600_000;
 const DAY = 24 * H;
 /** Monday 30 November 2026, 09:00 UTC: the counter runs from here. */
 const T0 = Date.UTC(2026, 10, 30, 9);
-const PORT = 19401;
+const pg = usePostgres();
 
 /** A door counter the test drives: `cross` sends a count. */
 class DoorSource implements Source {
@@ -39,133 +40,150 @@ class DoorSource implements Source {
   }
 }
 
-describe("a door counter off the broker for hours that ran on counting (countingSince)", () => {
-  let now = T0;
-  let t: TestServer | null = null;
-  let proxy: TcpProxy | null = null;
-  const agents: Agent<unknown>[] = [];
-  afterEach(async () => {
-    for (const a of agents.splice(0)) await a.stop().catch(() => {});
-    await proxy?.close();
-    await t?.close();
-    t = null;
-    proxy = null;
-  });
+for (const [db, PORT] of [
+  ["SQLite", 19401],
+  ["PostgreSQL", 19402],
+] as const) {
+  describe(`a door counter off the broker for hours that ran on counting (countingSince, ${db})`, () => {
+    let now = T0;
+    let t: TestServer | null = null;
+    let proxy: TcpProxy | null = null;
+    const agents: Agent<unknown>[] = [];
+    afterEach(async () => {
+      for (const a of agents.splice(0)) await a.stop().catch(() => {});
+      await proxy?.close();
+      await t?.close();
+      t = null;
+      proxy = null;
+    });
 
-  async function setUp(): Promise<{ credentials: { username: string; password: string } }> {
-    now = T0;
-    t = await startTestServer({ now: () => now, maxAgeMs: 30 * DAY, config: { mqttPort: PORT } });
-    await t.putLayout("shop", smallLayout({ timezone: "UTC" }));
-    const credentials = await t.server.services.storage.agents.add("shop", "door-1", "door", T0 - H);
-    proxy = await TcpProxy.start(PORT);
-    return { credentials };
-  }
-
-  async function startAgent(credentials: { username: string; password: string }, opts: { old?: boolean; forged?: boolean } = {}): Promise<{ agent: Agent<unknown>; source: DoorSource }> {
-    const result = validateConfig(
-      { store: "shop", agent: "door-1", mqtt: { url: proxy!.url, username: credentials.username, password: credentials.password, reconnectMinMs: 100, reconnectMaxMs: 300 }, shutdownTimeoutMs: 2000 },
-      "door",
-      {},
-      (s) => ({ value: s, problems: [] }),
-    );
-    if (!result.ok) throw new Error(result.problems.join("\n"));
-    const source = new DoorSource();
-    const agent = new Agent({ config: result.config, source, log: silentLogger, now: () => now });
-    if (opts.old) {
-      // An agent older than countingSince: the same status without it.
-      const status = agent.status.bind(agent);
-      agent.status = (state, extra) => {
-        const { countingSince: _, ...rest } = status(state, extra);
-        return rest as ReturnType<typeof status>;
-      };
+    async function setUp(): Promise<{ credentials: { username: string; password: string } }> {
+      now = T0;
+      t = await startTestServer({
+        now: () => now,
+        maxAgeMs: 30 * DAY,
+        config: { mqttPort: PORT, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_counting_since") } : {}) },
+      });
+      await t.putLayout("shop", smallLayout({ timezone: "UTC" }));
+      const credentials = await t.server.services.storage.agents.add("shop", "door-1", "door", T0 - H);
+      proxy = await TcpProxy.start(PORT);
+      return { credentials };
     }
-    if (opts.forged) {
-      // A forged countingSince: in the future of its own status.
-      const status = agent.status.bind(agent);
-      agent.status = (state, extra) => {
-        const s = status(state, extra);
-        return { ...s, countingSince: s.ts + H };
-      };
+
+    async function startAgent(
+      credentials: { username: string; password: string },
+      opts: { old?: boolean; forged?: boolean } = {},
+    ): Promise<{ agent: Agent<unknown>; source: DoorSource }> {
+      const result = validateConfig(
+        {
+          store: "shop",
+          agent: "door-1",
+          mqtt: { url: proxy!.url, username: credentials.username, password: credentials.password, reconnectMinMs: 100, reconnectMaxMs: 300 },
+          shutdownTimeoutMs: 2000,
+        },
+        "door",
+        {},
+        (s) => ({ value: s, problems: [] }),
+      );
+      if (!result.ok) throw new Error(result.problems.join("\n"));
+      const source = new DoorSource();
+      const agent = new Agent({ config: result.config, source, log: silentLogger, now: () => now });
+      if (opts.old) {
+        // An agent older than countingSince: the same status without it.
+        const status = agent.status.bind(agent);
+        agent.status = (state, extra) => {
+          const { countingSince: _, ...rest } = status(state, extra);
+          return rest as ReturnType<typeof status>;
+        };
+      }
+      if (opts.forged) {
+        // A forged countingSince: in the future of its own status.
+        const status = agent.status.bind(agent);
+        agent.status = (state, extra) => {
+          const s = status(state, extra);
+          return { ...s, countingSince: s.ts + H };
+        };
+      }
+      agents.push(agent);
+      agent.start();
+      await waitFor("the agent connected, its source started", () => agent.metrics().connected && source.ctx !== null, { timeoutMs: 30_000 });
+      return { agent, source };
     }
-    agents.push(agent);
-    agent.start();
-    await waitFor("the agent connected, its source started", () => agent.metrics().connected && source.ctx !== null, { timeoutMs: 30_000 });
-    return { agent, source };
-  }
 
-  const spans = () => t!.server.services.storage.offlineSpans.list("shop", T0 - DAY, T0 + DAY);
-  const outages = async () => {
-    const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
-    expect(res.status, res.text).toBe(200);
-    return res.body.outages as { hours: number; spans: { from: number; to: number }[] } | null;
-  };
+    const spans = () => t!.server.services.storage.offlineSpans.list("shop", T0 - DAY, T0 + DAY);
+    const outages = async () => {
+      const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.outages as { hours: number; spans: { from: number; to: number }[] } | null;
+    };
 
-  const enters = async () => {
-    const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
-    expect(res.status, res.text).toBe(200);
-    return (res.body.buckets as { enters: number }[]).reduce((n, b) => n + b.enters, 0);
-  };
+    const enters = async () => {
+      const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
+      expect(res.status, res.text).toBe(200);
+      return (res.body.buckets as { enters: number }[]).reduce((n, b) => n + b.enters, 0);
+    };
 
-  /**
-   * 09:10 it counts 3 in; 10:00 its link goes down (the broker sends its will); 11:30 it counts 2 in,
-   * 2 out (held in its outbox); nobody crosses from 12:00; 14:00 its link is back and its outbox
-   * delivers. `switchOff` stops the agent at 12:00 and starts a new one at 13:00 (a counter off for an hour).
-   */
-  async function outage(opts: { old?: boolean; forged?: boolean; switchOff?: boolean } = {}): Promise<void> {
-    const { credentials } = await setUp();
-    const first = await startAgent(credentials, opts);
-    const source = first.source;
-    let agent = first.agent;
-    now = T0 + 10 * 60_000;
-    source.cross(now, 3, 0);
-    await waitFor("the first count delivered", async () => (await enters()) === 3, { timeoutMs: 30_000 });
-    now = T0 + H;
-    proxy!.cut();
-    await waitFor("the will's offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
-    now = T0 + 2.5 * H;
-    source.cross(now, 2, 2);
-    now = T0 + 3 * H;
-    if (opts.switchOff) {
-      await agent.stop(); // switched off: its link is down, its outbox (memory) delivered nothing, it counts nothing
-      now = T0 + 4 * H;
-      proxy!.restore();
-      agent = (await startAgent(credentials, opts)).agent;
-    } else {
-      now = T0 + 5 * H;
-      proxy!.restore();
-      await waitFor("the agent back", () => agent.metrics().connected, { timeoutMs: 30_000 });
+    /**
+     * 09:10 it counts 3 in; 10:00 its link goes down (the broker sends its will); 11:30 it counts 2 in,
+     * 2 out (held in its outbox); nobody crosses from 12:00; 14:00 its link is back and its outbox
+     * delivers. `switchOff` stops the agent at 12:00 and starts a new one at 13:00 (a counter off for an hour).
+     */
+    async function outage(opts: { old?: boolean; forged?: boolean; switchOff?: boolean } = {}): Promise<void> {
+      const { credentials } = await setUp();
+      const first = await startAgent(credentials, opts);
+      const source = first.source;
+      let agent = first.agent;
+      now = T0 + 10 * 60_000;
+      source.cross(now, 3, 0);
+      await waitFor("the first count delivered", async () => (await enters()) === 3, { timeoutMs: 30_000 });
+      now = T0 + H;
+      proxy!.cut();
+      await waitFor("the will's offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      now = T0 + 2.5 * H;
+      source.cross(now, 2, 2);
+      now = T0 + 3 * H;
+      if (opts.switchOff) {
+        await agent.stop(); // switched off: its link is down, its outbox (memory) delivered nothing, it counts nothing
+        now = T0 + 4 * H;
+        proxy!.restore();
+        agent = (await startAgent(credentials, opts)).agent;
+      } else {
+        now = T0 + 5 * H;
+        proxy!.restore();
+        await waitFor("the agent back", () => agent.metrics().connected, { timeoutMs: 30_000 });
+      }
+      await waitFor("the span closed", async () => (await spans()).every((s) => s.to !== null), { timeoutMs: 30_000 });
+      await waitFor("the outbox delivered", () => agent.metrics().queued === 0, { timeoutMs: 30_000 });
     }
-    await waitFor("the span closed", async () => (await spans()).every((s) => s.to !== null), { timeoutMs: 30_000 });
-    await waitFor("the outbox delivered", () => agent.metrics().queued === 0, { timeoutMs: 30_000 });
-  }
 
-  it("counts the hours after its last count 0 once its outbox has delivered: no outage", async () => {
-    await outage();
-    // Old server: { hours: 2, spans: [12:00-14:00] }, the hours after 11:30's count, nobody crossing, "not counted".
-    expect(await outages()).toBeNull();
-    // The span ends where its counting began (before the span: it never stopped), so nothing of it is an outage.
-    const [span] = await spans();
-    expect(span!.to).toBe(span!.from);
-    expect(await enters()).toBe(5);
-  });
+    it("counts the hours after its last count 0 once its outbox has delivered: no outage", async () => {
+      await outage();
+      // Old server: { hours: 2, spans: [12:00-14:00] }, the hours after 11:30's count, nobody crossing, "not counted".
+      expect(await outages()).toBeNull();
+      // The span ends where its counting began (before the span: it never stopped), so nothing of it is an outage.
+      const [span] = await spans();
+      expect(span!.to).toBe(span!.from);
+      expect(await enters()).toBe(5);
+    });
 
-  it("an older agent, saying nothing of its counting, keeps the hours after its last count not counted", async () => {
-    await outage({ old: true });
-    expect(await outages()).toMatchObject({ hours: 2, spans: [{ from: T0 + 3 * H, to: T0 + 5 * H }] });
-  });
+    it("an older agent, saying nothing of its counting, keeps the hours after its last count not counted", async () => {
+      await outage({ old: true });
+      expect(await outages()).toMatchObject({ hours: 2, spans: [{ from: T0 + 3 * H, to: T0 + 5 * H }] });
+    });
 
-  it("a countingSince after its own status's time is a counted reject: the status counts as one without it", async () => {
-    await outage({ forged: true });
-    expect(await outages()).toMatchObject({ hours: 2, spans: [{ from: T0 + 3 * H, to: T0 + 5 * H }] });
-    const res = await t!.get("/api/v1/stores/shop/agents");
-    expect(res.status, res.text).toBe(200);
-    const row = (res.body.agents as { agent: string; rejectReasons: Record<string, number> }[]).find((a) => a.agent === "door-1")!;
-    expect(row.rejectReasons.schema).toBeGreaterThan(0);
-  });
+    it("a countingSince after its own status's time is a counted reject: the status counts as one without it", async () => {
+      await outage({ forged: true });
+      expect(await outages()).toMatchObject({ hours: 2, spans: [{ from: T0 + 3 * H, to: T0 + 5 * H }] });
+      const res = await t!.get("/api/v1/stores/shop/agents");
+      expect(res.status, res.text).toBe(200);
+      const row = (res.body.agents as { agent: string; rejectReasons: Record<string, number> }[]).find((a) => a.agent === "door-1")!;
+      expect(row.rejectReasons.schema).toBeGreaterThan(0);
+    });
 
-  it("a counter switched off keeps its hours off not counted: it says it counted since its restart", async () => {
-    await outage({ switchOff: true });
-    // Off from its will (10:00) to its restart (13:00); its 11:30 count was in a memory outbox, lost: 10:00-13:00 not counted.
-    expect(await outages()).toMatchObject({ hours: 3, spans: [{ from: T0 + H, to: T0 + 4 * H }] });
+    it("a counter switched off keeps its hours off not counted: it says it counted since its restart", async () => {
+      await outage({ switchOff: true });
+      // Off from its will (10:00) to its restart (13:00); its 11:30 count was in a memory outbox, lost: 10:00-13:00 not counted.
+      expect(await outages()).toMatchObject({ hours: 3, spans: [{ from: T0 + H, to: T0 + 4 * H }] });
+    });
   });
-});
+}
