@@ -523,7 +523,10 @@ program
 const digest = program
   .command("digest")
   .description("the scheduled e-mail digests (Admin > Digests): list them, preview one, send one now")
-  .addHelpText("after", "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL.\nA digest's webhook delivery is queued in the database: the server sends it.");
+  .addHelpText(
+    "after",
+    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL.\nA digest's webhook delivery is queued in the database: a running server sends it within its next digest check\n(FOOTFALL_DIGEST_CHECK_MS, 60 s by default), or when one starts if none runs; send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
+  );
 /** The period option of preview and send: a local date, YYYY-MM-DD (the digest's failedPeriod, to send it again). */
 const digestPeriod = (v: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError(`"${visible(v)}": give the local date the period starts on, YYYY-MM-DD (a weekly digest's: a Monday)`);
@@ -570,13 +573,18 @@ digest
   .argument("<id>", "the digest's id from `footfall digest list`")
   .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (its failedPeriod, to send it again)", digestPeriod)
   .action(async (digestId: string, opts: { period?: string }) => {
-    const { digestById, digestServices, sendDigestNow } = await import("./digests/cli.js");
+    const { digestById, digestServices, pendingWebhookWords, sendDigestNow } = await import("./digests/cli.js");
+    const { runningServerPid } = await import("./backup.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
       const d = await digestById(storage, digestId);
       const sent = await sendDigestNow(digestServices(storage, config), d, opts.period);
       await auditSystem(storage, Date.now(), "digest.send", d.id, { period: sent.period, recipients: sent.recipients, webhook: sent.webhook }, d.scope === "store" ? d.target : null);
       print(sent);
+      // Who sends its webhook, and when (stderr: stdout stays one JSON document).
+      const pid = config.databaseUrl ? null : runningServerPid(config.dataDir);
+      const next = pendingWebhookWords(sent, config.databaseUrl ? "unknown" : pid === null ? "none" : { pid });
+      if (next) process.stderr.write(`footfall: ${next}\n`);
     }, config.dataDir, { existing: true });
   });
 

@@ -3,7 +3,9 @@
  * FOOTFALL_DATABASE_URL), read and sent by the code the server's scheduler and Admin > Digests use (./scheduler.ts
  * DigestScheduler preview and sendNow), so the CLI's text and figures are the server's. Mail goes through
  * FOOTFALL_SMTP_URL (FOOTFALL_MAIL_FROM) as the server's does; a webhook's delivery is queued in the database, and the
- * server's webhook dispatcher sends it (signed, retried, in the hook's delivery log) once it runs.
+ * server's webhook dispatcher sends it (signed, retried, in the hook's delivery log) once it runs: `send` says so in words
+ * (pendingWebhookWords). It does not send the webhook itself: the queue has no claim on a delivery, so a server running
+ * meanwhile (on another machine, on PostgreSQL) could send it at the same time, twice under one id.
  */
 import { rawKeptSince } from "../aggregates/retention.js";
 import { AlertBus } from "../alerts/bus.js";
@@ -14,7 +16,7 @@ import { createLogger } from "../log.js";
 import { createMetrics } from "../metrics.js";
 import type { Services } from "../services.js";
 import type { Digest, Storage } from "../storage/types.js";
-import { DigestScheduler, type MailFailure } from "./scheduler.js";
+import { DigestScheduler, type MailFailure, type SendResult } from "./scheduler.js";
 
 /** What the digests need of a server, without one running: the storage, the layouts and the figures read from it. */
 export function digestServices(storage: Storage, config: Pick<ServerConfig, "visitTimeoutMs" | "retentionDays">): Services {
@@ -89,4 +91,24 @@ export async function sendDigestNow(services: Services, d: Digest, period?: stri
 /** `footfall digest preview`: the mail send would send, built not sent, as GET /api/v1/digests/:id/preview. */
 export function previewDigest(services: Services, d: Digest, period?: string) {
   return new DigestScheduler(services).preview(d, period);
+}
+
+/** Whether a Footfall server runs on the database: on a SQLite data folder, its pid file says (the pid); on PostgreSQL the CLI cannot tell ("unknown"). */
+export type ServerSeen = { pid: number } | "none" | "unknown";
+
+/**
+ * What becomes of a send's webhook delivery still pending in the hook's queue, in words (null: none pending): the CLI
+ * queues it, a server's dispatcher sends it (signed, retried, logged), within its next digest check when one runs, when
+ * one starts otherwise.
+ */
+export function pendingWebhookWords(sent: Pick<SendResult, "webhookDelivery">, server: ServerSeen): string | null {
+  const q = sent.webhookDelivery;
+  if (!q || q.status !== "pending") return null;
+  const log = "the hook's delivery log (Admin > Webhooks) says when it went";
+  const check = "within its next digest check (every FOOTFALL_DIGEST_CHECK_MS, 60 s by default)";
+  if (server === "none")
+    return `its webhook delivery "${q.id}" is queued, not sent yet: no Footfall server runs on this data folder, and the webhook goes out when one starts (\`footfall serve\`); ${log}`;
+  if (server === "unknown")
+    return `its webhook delivery "${q.id}" is queued: a Footfall server on this database sends it ${check}, or when one starts if none runs; ${log}`;
+  return `its webhook delivery "${q.id}" is queued: the server running on this data folder (pid ${server.pid}) sends it ${check}; ${log}`;
 }
