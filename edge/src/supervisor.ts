@@ -44,6 +44,9 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
+/** A source that reports its input and had none for longer was not counting (core INPUT_STALLED_AFTER_MS's minute): its `countingSince` begins again after it. */
+export const COUNTING_INPUT_GAP_MS = 60_000;
+
 /** Slots of the recent-input window: counts move out of it a slot (a minute) at a time. */
 const RECENT_SLOTS = 10;
 
@@ -125,12 +128,20 @@ export class SourceSupervisor<S> {
 
   /**
    * Since when its source has counted without a break: the current run's start (when it resolved); null
-   * between runs (failed, restarting, stopped). Its status's `countingSince`: an agent off the broker that
-   * ran on tells the server, at its return, that the hours since were counted, crossings or none.
+   * between runs (failed, restarting, stopped). A source that reports its input (a camera's frames)
+   * counts only while its input comes: null while none came for {@link COUNTING_INPUT_GAP_MS}, and
+   * from the input that ended the last such gap. Its status's `countingSince`: an agent off the broker
+   * that ran on tells the server, at its return, that the hours since were counted, crossings or none.
    */
   countingSince(): number | null {
-    return this.runningSince;
+    if (this.runningSince === null) return null;
+    if (this.inputUnit === null) return this.runningSince;
+    const age = this.inputAgeMs();
+    if (age === null || age > COUNTING_INPUT_GAP_MS) return null;
+    return Math.max(this.runningSince, this.inputResumedAt ?? Number.NEGATIVE_INFINITY);
   }
+  /** The input that ended the last gap of over {@link COUNTING_INPUT_GAP_MS} without any (the first after the start, late). */
+  private inputResumedAt: number | null = null;
   /** Whether the current run has lasted `backoff.resetAfterMs` since its start resolved, at `now`. */
   private steadyAt(now: number): boolean {
     return this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs;
@@ -274,7 +285,9 @@ export class SourceSupervisor<S> {
       },
       input: () => {
         if (signal.aborted) return;
-        this.lastInputAt = now();
+        const at = now();
+        if (at - (this.lastInputAt ?? this.startedAt ?? at) > COUNTING_INPUT_GAP_MS) this.inputResumedAt = at;
+        this.lastInputAt = at;
         this.downSince = null;
       },
     };
