@@ -90,4 +90,39 @@ describe("layout editor: a removed zone's id typed, and a past version's time", 
     expect(listed.find((l) => l.version === version + 1)?.validFrom).toBe(refit + MIN);
     await page.close();
   });
+
+  it("says why not, and what to do, when someone else saved at that very past time after the editor opened", async () => {
+    // Two hours after a past refit: no version then when the editor opens, so no note and the save enabled.
+    const refit = Math.floor((Date.now() - 2 * DAY) / MIN) * MIN;
+    await t.shop.api.putLayout("typed", { ...shopLayout(), name: "Refit two", validFrom: refit });
+    const at = refit + 120 * MIN;
+    const page = await t.open("/editor/typed", t.shop.tokens.admin);
+    await page.getByTestId("zone-list").waitFor();
+    await page.getByTestId("zone-list").getByRole("button", { name: /Bakery/ }).click();
+    await page.getByTestId("zone-capacity").fill("14");
+    await page.getByTestId("zone-capacity").press("Enter");
+    await page.getByTestId("valid-from").fill(toLocalInput(at, "Europe/Paris"));
+    await expect.poll(() => page.getByTestId("save-layout").isDisabled()).toBe(false);
+    expect(await page.getByTestId("valid-from-past-version").count()).toBe(0);
+    // Another desk saves at that very time meanwhile.
+    await t.shop.api.putLayout("typed", { ...shopLayout(), name: "Other desk", validFrom: at });
+    const theirs = (await t.shop.api.layouts("typed")).layouts.at(-1)!.version;
+    await page.getByTestId("save-layout").click();
+    // Old editor: 'press “Save as new version” again to save yours over theirs', and that second press refused too (409).
+    await expect
+      .poll(() => page.getByTestId("editor-message").textContent())
+      .toContain(
+        `Not saved: someone else saved version ${theirs} from ${formatDateTimeZ(at, "Europe/Paris")}, the very time in “Valid from”, after you opened the editor: a past version is not replaced (history is kept: the figures were counted on it), so saving again would be refused too. Your changes are still here: choose a later time in “Valid from” (a minute later, say) to save them as a version from then, or reload the page to start from theirs (yours would be lost).`,
+      );
+    // The note says when theirs was in force (the versions saved from now, above, replaced it since), and the save waits for another time.
+    await page.getByTestId("valid-from-past-version").waitFor();
+    expect(await page.getByTestId("valid-from-past-version").textContent()).toMatch(new RegExp(`^Version ${theirs} (was in force from|has been in force since) ${formatDateTimeZ(at, "Europe/Paris")}`));
+    expect(await page.getByTestId("save-layout").isDisabled()).toBe(true);
+    await page.getByTestId("valid-from").fill(toLocalInput(at + MIN, "Europe/Paris"));
+    await page.getByTestId("save-layout").click();
+    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain(`Saved as version ${theirs + 1}`);
+    const listed = (await t.shop.api.layouts("typed")).layouts;
+    expect(listed.filter((l) => l.validFrom === at).map((l) => l.version)).toEqual([theirs]);
+    await page.close();
+  });
 });

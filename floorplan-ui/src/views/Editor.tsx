@@ -193,8 +193,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
 
-  /** Versions saved after `seen` (a failed listing: none known). */
-  const savedSince = (seen: number) => api.layouts(store).then((vs) => vs.filter((v) => v.version > seen).sort((a, b) => a.version - b.version), () => []);
+  /** The store's versions (a failed listing: none known). */
+  const listVersions = () => api.layouts(store).catch(() => []);
   const save = async () => {
     if (validFromMs === null) return dispatch({ type: "dismiss" });
     setSaving(true);
@@ -225,7 +225,19 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       }
       versions.reload();
     } catch (err) {
-      const since = err instanceof ApiError && err.status === 409 ? await savedSince(seenVersion.current) : [];
+      const all = err instanceof ApiError && err.status === 409 ? await listVersions() : [];
+      const since = all.filter((v) => v.version > seenVersion.current).sort((a, b) => a.version - b.version);
+      // Saved meanwhile at the very time in “Valid from”, a past one: saving again would be refused too (a past version is not
+      // replaced), so the way on is another time, not a second press. The note under “Valid from” says when it was in force.
+      const sentAt = typedValidFrom === null ? null : validFromMs;
+      const pastNow = base === null && sentAt !== null && sentAt > 0 && sentAt <= Date.now() ? pastVersionAt(all, sentAt, Date.now()) : null;
+      if (pastNow && since.some((v) => v.version === pastNow.version)) {
+        seenVersion.current = Math.max(...since.map((v) => v.version));
+        versions.reload();
+        const text = `Not saved: someone else saved version ${pastNow.version} from ${formatDateTimeZ(pastNow.validFrom, timeZone)}, the very time in “Valid from”, after you opened the editor: a past version is not replaced (history is kept: the figures were counted on it), so saving again would be refused too. Your changes are still here: choose a later time in “Valid from” (a minute later, say) to save them as a version from then, or reload the page to start from theirs (yours would be lost).`;
+        dispatch({ type: "notify", message: { tone: "error", text } });
+        return;
+      }
       if (since.length) {
         // Someone saved while this editor was open: say who won, keep this draft, and let a second save be deliberate.
         seenVersion.current = Math.max(...since.map((v) => v.version));
