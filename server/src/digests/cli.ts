@@ -8,32 +8,17 @@
  * meanwhile (on another machine, on PostgreSQL) could send it at the same time, twice under one id.
  */
 import { rawKeptSince } from "../aggregates/retention.js";
-import { AlertBus } from "../alerts/bus.js";
-import { AnalyticsRegistry } from "../analytics/registry.js";
 import type { ServerConfig } from "../config.js";
-import { LayoutCache } from "../ingest/layouts.js";
 import { createLogger } from "../log.js";
-import { createMetrics } from "../metrics.js";
 import type { Services } from "../services.js";
+import { servicesWithoutServer } from "../services-without-server.js";
 import type { Digest, Storage } from "../storage/types.js";
 import { DigestScheduler, type MailFailure, type SendResult } from "./scheduler.js";
 
 /** What the digests need of a server, without one running: the storage, the layouts and the figures read from it. */
 export function digestServices(storage: Storage, config: Pick<ServerConfig, "visitTimeoutMs" | "retentionDays">): Services {
-  const now = () => Date.now();
-  const log = createLogger(process.env.FOOTFALL_LOG_LEVEL ?? "warn");
-  const rawSince = () => rawKeptSince(config.retentionDays ?? 90, now());
-  return {
-    storage,
-    layouts: new LayoutCache(storage),
-    analytics: new AnalyticsRegistry(storage, { visitTimeoutMs: config.visitTimeoutMs, now, rawSince }, log),
-    metrics: createMetrics(),
-    log,
-    now,
-    mqtt: null,
-    alerts: new AlertBus(log),
-    onLayoutSaved: async () => {},
-  };
+  const rawSince = () => rawKeptSince(config.retentionDays ?? 90, Date.now());
+  return servicesWithoutServer(storage, { log: createLogger(process.env.FOOTFALL_LOG_LEVEL ?? "warn"), analytics: { visitTimeoutMs: config.visitTimeoutMs, rawSince } });
 }
 
 /** A digest by id, or an error saying where the ids are. */

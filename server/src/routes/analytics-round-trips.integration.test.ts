@@ -10,14 +10,11 @@ import type { FootfallEvent, ZoneDwell } from "@footfall/core";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { EventFactory, smallLayout } from "../../../test/support/fixtures.js";
 import { reference, visitedZones } from "../../../test/support/reference.js";
-import { AlertBus } from "../alerts/bus.js";
-import { AnalyticsRegistry, type AnalyticsOptions } from "../analytics/registry.js";
+import type { AnalyticsOptions } from "../analytics/registry.js";
 import { EXACT_QUANTILES_UP_TO, StoreAnalytics } from "../analytics/store-analytics.js";
 import { buildApp, type FootfallApp } from "../app.js";
-import { LayoutCache } from "../ingest/layouts.js";
 import { createLogger } from "../log.js";
-import { createMetrics } from "../metrics.js";
-import type { Services } from "../services.js";
+import { servicesWithoutServer } from "../services-without-server.js";
 import { openPgStorage, type PgStorage } from "../storage-pg/adapter.js";
 
 const server = usePostgres();
@@ -55,19 +52,7 @@ function countStatements(prefix: string) {
 
 /** An app over `storage` whose analytics registry says where the store is ingested. */
 async function appOf(storage: PgStorage, analytics: Partial<AnalyticsOptions>): Promise<FootfallApp> {
-  const log = createLogger("silent");
-  const now = () => NOW;
-  const services: Services = {
-    storage,
-    layouts: new LayoutCache(storage),
-    analytics: new AnalyticsRegistry(storage, { visitTimeoutMs: VISIT_TIMEOUT, now, ...analytics }, log),
-    metrics: createMetrics(),
-    log,
-    now,
-    mqtt: null,
-    alerts: new AlertBus(log),
-    onLayoutSaved: async () => {},
-  };
+  const services = servicesWithoutServer(storage, { log: createLogger("silent"), now: () => NOW, analytics: { visitTimeoutMs: VISIT_TIMEOUT, ...analytics } });
   const app = await buildApp({ services, uiDir: null, version: "test" });
   server.onClose(() => app.close());
   return app;
