@@ -365,6 +365,11 @@ export async function startHalf(
       if (changed) mqttState?.touch([store]);
       // (chain) The other servers' views of the store's agents (live pushes, GET .../occupancy) drop theirs at once, not a second on.
       if (changed) cluster?.changed([store]);
+      // An alert on a zone nobody counts now is held (notCountedSince), or counted again: an alert change, for every server's headers.
+      if (changed) {
+        hub?.touch([store], true);
+        cluster?.alertsChanged([store]);
+      }
     },
     audit: async (store, agent, audit) => {
       if (!audit.ok) return ingest.reject(store, agent, audit.reason ?? "schema", `audit dropped: ${audit.error}`);
@@ -375,11 +380,6 @@ export async function startHalf(
         return ingest.reject(store, agent, "internal_error", `audit dropped: ${(err as Error).message}`);
       }
     },
-      // An alert on a zone nobody counts now is held (notCountedSince), or counted again: an alert change, for every server's headers.
-      if (changed) {
-        hub?.touch([store], true);
-        cluster?.alertsChanged([store]);
-      }
     reject: (store, agent, reason, detail) => ingest.reject(store, agent, reason, detail),
     isKnownAgent: agentsKnown.isKnown,
   };
@@ -448,6 +448,11 @@ export async function startHalf(
         // An alert of a store ingested here acknowledged on another server: its retained state follows.
         mqttState?.remoteChanged(stores);
       },
+      // Another server changed these stores' alerts: read at this server's next push (100 ms), once for all its followers.
+      onRemoteAlerts: (stores) => {
+        counting.changed(stores);
+        hub?.touch(stores, true);
+      },
       onRemoteLayout: (store) => {
         hub?.touch([store]);
         // Saved on another server (which sent the agents the version in force): the holder sends the next one at its time.
@@ -458,11 +463,6 @@ export async function startHalf(
       },
       // Retained MQTT topics and Home Assistant discovery: published by the server that holds the store's shard.
       onStoresTaken: (stores) => {
-      // Another server changed these stores' alerts: read at this server's next push (100 ms), once for all its followers.
-      onRemoteAlerts: (stores) => {
-        counting.changed(stores);
-        hub?.touch(stores, true);
-      },
         mqttState?.storesTaken(stores);
         for (const store of stores) spanStates.delete(store); // their agents' offline spans were another server's to write meanwhile
         // Their agents' retained layouts: the holder's to publish (the broker may have lost them while nobody held the shard).
@@ -521,6 +521,8 @@ export async function startHalf(
     onChanged: (store) => {
       hub?.touch([store], true);
       cluster?.changed([store]);
+      // The other servers' headers (alerts-only links) get it at once, not at their once-a-second read.
+      cluster?.alertsChanged([store]);
     },
   });
   services.alertEvaluator = evaluator;
@@ -531,8 +533,6 @@ export async function startHalf(
     await app.listen({ port: config.httpPort, host: config.httpHost });
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.httpPort;
-      // The other servers' headers (alerts-only links) get it at once, not at their once-a-second read.
-      cluster?.alertsChanged([store]);
     httpUrl = `http://localhost:${port}`;
     listening = httpUrl;
   }
