@@ -365,11 +365,6 @@ export async function startHalf(
       if (changed) mqttState?.touch([store]);
       // (chain) The other servers' views of the store's agents (live pushes, GET .../occupancy) drop theirs at once, not a second on.
       if (changed) cluster?.changed([store]);
-      // An alert on a zone nobody counts now is held (notCountedSince), or counted again: an alert change, for every server's headers.
-      if (changed) {
-        hub?.touch([store], true);
-        cluster?.alertsChanged([store]);
-      }
     },
     audit: async (store, agent, audit) => {
       if (!audit.ok) return ingest.reject(store, agent, audit.reason ?? "schema", `audit dropped: ${audit.error}`);
