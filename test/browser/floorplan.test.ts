@@ -153,7 +153,7 @@ describe("heatmap", () => {
     await page.mouse.move(0, 0);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
     const csv = (await (await import("node:fs/promises")).readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "");
-    expect(csv.split("\r\n")[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in");
+    expect(csv.split("\r\n")[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in,not_counted_hours");
     // The entrance's visits are the door's 100 people in, none followed: no visitors or dwell (empty, not 0).
     expect(csv).toContain(",entrance,Entrance,entrance,100,,,,,0,100");
     await shot(page, "heatmap-door-counted");
@@ -173,7 +173,7 @@ describe("heatmap", () => {
     const { zones } = await t.shop.api.dwell(t.shop.store, { from, to });
     const fruit = zones.find((z) => z.zone === "fruit")!;
     expect(csv.split("\r\n")[0]).toBe(
-      "range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in,visits_previous,visits_change",
+      "range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in,visits_previous,visits_change,not_counted_hours",
     );
     expect(csv).toContain(`,fruit,Fruit & veg,zone,${fruit.visits},${fruit.visitors},`);
     await page.getByTestId("traffic-chart").waitFor();

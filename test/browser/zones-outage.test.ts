@@ -6,6 +6,8 @@
  * .../paths, .../funnel, .../dwell's outages, /traffic's for the grid and Sales). Before, only the
  * traffic chart and the Report's enters said it: the other screens read the hours as nobody there.
  */
+import { readFile } from "node:fs/promises";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
 import { waitFor } from "../support/index.js";
@@ -63,6 +65,11 @@ describe("the store's zone screens while its camera is offline", () => {
     const cells = heat.locator('[data-testid="week-grid-table"] td[data-not-counted]');
     expect(await cells.count()).toBe(1);
     expect(await cells.first().textContent()).toContain("(not counted 1 h: entrance offline)");
+    // Its CSV says so on each zone's row, as the ranking does (before: no such column, the rows read as counted).
+    const [download] = await Promise.all([heat.waitForEvent("download"), heat.getByTestId("export-csv").click()]);
+    const csvRows = parse((await readFile((await download.path())!, "utf8")).slice(1), { columns: true }) as Record<string, string>[];
+    expect(csvRows.length).toBe(await rows.count());
+    for (const r of csvRows) expect(r.not_counted_hours, r.zone).toBe("1");
     await heat.close();
 
     // The Report: the note over its Zones table, each zone's row marked.

@@ -32,8 +32,17 @@ function metricFigure(metric: Metric) {
   return unit === "seconds" ? "seconds" : unit === "ratio" ? "share" : unit === "money" ? "money" : "count";
 }
 
-/** The heatmap's zones, as the ranking shows them, with every figure of each zone. */
-export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric: Metric; compare: boolean; withSales: boolean; currency?: string | undefined }): string {
+/**
+ * The heatmap's zones, as the ranking shows them, with every figure of each zone; last,
+ * `not_counted_hours`: for a zone counted by no agent in some open hours of the range (GET
+ * .../dwell's outages, `notCounted`), those hours, as its ranking row says "· not counted 1 h"
+ * (its visits and dwell in them are not known, not none); empty for the others and when none.
+ */
+export function heatmapCsv(
+  scene: HeatScene,
+  range: ExportRange,
+  opts: { metric: Metric; compare: boolean; withSales: boolean; currency?: string | undefined; notCounted?: { hours: number; zones: readonly string[] } | null | undefined },
+): string {
   const seconds = (name: string) => figureColumn(name, "seconds");
   const money = (name: string) => figureColumn(name, "money", opts.currency);
   // The door columns are always there (0 where no door counted anyone), so that files of ranges with
@@ -51,6 +60,7 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
           opts.metric === "conversion" ? figureColumn("conversion_change_pts", "points") : figureColumn(`${opts.metric}_change`, "change"),
         ]
       : []),
+    count("not_counted_hours"),
   ];
   const from = isoLocal(range.from, range.timeZone);
   const to = isoLocal(range.to, range.timeZone);
@@ -67,6 +77,7 @@ export function heatmapCsv(scene: HeatScene, range: ExportRange, opts: { metric:
       z.tracked, z.doorIn ?? (noData ? null : 0),
       ...(opts.withSales ? [z.sales?.transactions ?? (noData ? null : 0), z.sales?.sales ?? (noData ? null : 0), z.sales?.conversion, z.sales?.salesPerVisit, noData ? null : z.longDwellLowConversion ? "yes" : "no"] : []),
       ...(opts.compare ? [z.previous, z.change] : []),
+      opts.notCounted?.zones.includes(z.id) ? opts.notCounted.hours : null,
     ];
   });
   return toCsvFile(header, rows);

@@ -146,8 +146,8 @@ describe("sales metrics", () => {
     });
     expect(scene.zones.map((z) => changeText(z, false, "conversion"))).toEqual(["+1.0 pts", "−3.4 pts", "–"]);
     const csv = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "conversion", compare: true, withSales: true }).slice(1).split("\r\n");
-    expect(csv[0]!.split(",").slice(-2)).toEqual(["conversion_previous", "conversion_change_pts"]);
-    expect(csv.find((l) => l.includes(",fruit,"))!.split(",").slice(-2)).toEqual(["0.4500", "1.00"]);
+    expect(csv[0]!.split(",").slice(-3, -1)).toEqual(["conversion_previous", "conversion_change_pts"]);
+    expect(csv.find((l) => l.includes(",fruit,"))!.split(",").slice(-3, -1)).toEqual(["0.4500", "1.00"]);
     // Counts stay relative to before.
     const visits = heatScene(layout, [dwell("fruit", 46)], "visits", [dwell("fruit", 45)]);
     expect(changeText(visits.zones[0]!, false, "visits")).toBe("+2.2 %");
@@ -173,6 +173,17 @@ describe("sales metrics", () => {
     // Three decimals for a currency of thousandths (the till's fils), two without a currency.
     expect(csvIn("KWD")).toMatchObject({ sales: "2351.270", sales_per_visit: "7.838", salesPerVisit_previous: "3.688" });
     expect(csvIn(undefined)).toMatchObject({ sales: "2351.27", sales_per_visit: "7.84" });
+  });
+  it("exports the open hours a zone was counted by no agent on its row, as its ranking row says 'not counted 2 h', and nothing on the others", () => {
+    const scene = heatScene(layout, [dwell("fruit", 10), dwell("bread", 4), dwell("wine", 7)], "visits");
+    const rowsOf = (notCounted?: { hours: number; zones: string[] } | null) => {
+      const [head, ...rows] = heatmapCsv(scene, { from: 0, to: 6 * 3_600_000, timeZone: "UTC" }, { metric: "visits", compare: false, withSales: false, notCounted }).slice(1).trimEnd().split("\r\n").map((l) => l.split(","));
+      expect(head!.at(-1)).toBe("not_counted_hours");
+      return Object.fromEntries(rows.map((r) => [r[2], r.at(-1)]));
+    };
+    expect(rowsOf({ hours: 2, zones: ["bread", "wine"] })).toEqual({ fruit: "", bread: "2", wine: "2" });
+    expect(rowsOf(null)).toEqual({ fruit: "", bread: "", wine: "" });
+    expect(rowsOf(undefined)).toEqual({ fruit: "", bread: "", wine: "" });
   });
   it("exports a zone's share of department sales to one decimal, as its panel and the report show it (4/3 is 1.3, a third 0.3, not 1 and 0)", () => {
     // Four sales of a department of three zones (fruit, bread, wine), one more of them at the bread: 4/3, 7/3, 4/3.
@@ -210,9 +221,9 @@ describe("one definition of a zone's visits", () => {
     const csv = heatmapCsv(scene, { from: Date.parse("2026-11-22T08:00:00Z"), to: Date.parse("2026-11-22T09:30:00Z"), timeZone: "Europe/Paris" }, { metric: "visits", compare: false, withSales: false });
     expect(csv.startsWith("\uFEFF")).toBe(true);
     const lines = csv.slice(1).split("\r\n");
-    expect(lines[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in");
-    expect(lines[1]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,wine,WINE,zone,120,,,,,0,120");
-    expect(lines[2]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,fruit,FRUIT,zone,40,40,65.0,65.0,130.0,40,0");
+    expect(lines[0]).toBe("range_from,range_to,zone,name,kind,visits,visitors,dwell_mean_s,dwell_median_s,dwell_p90_s,visits_tracked,door_in,not_counted_hours");
+    expect(lines[1]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,wine,WINE,zone,120,,,,,0,120,");
+    expect(lines[2]).toBe("2026-11-22T09:00:00+01:00,2026-11-22T10:30:00+01:00,fruit,FRUIT,zone,40,40,65.0,65.0,130.0,40,0,");
   });
 });
 
@@ -222,7 +233,7 @@ describe("no data is not zero on the heatmap", () => {
     expect(scene.noData).toBe(true);
     expect(scene.zones.map((z) => [z.value, z.label, z.fill, z.visits])).toEqual(Array(3).fill([null, "–", NO_DATA_FILL, null]));
     const csv = heatmapCsv(scene, { from: 0, to: 3_600_000, timeZone: "UTC" }, { metric: "visits", compare: false, withSales: false });
-    expect(csv.split("\r\n")[1]).toBe("1970-01-01T00:00:00+00:00,1970-01-01T01:00:00+00:00,bread,BREAD,zone,,,,,,,");
+    expect(csv.split("\r\n")[1]).toBe("1970-01-01T00:00:00+00:00,1970-01-01T01:00:00+00:00,bread,BREAD,zone,,,,,,,,");
   });
   it("says no data rather than new when the previous period has none", () => {
     const scene = heatScene(layout, [dwell("fruit", 10)], "visits", [dwell("fruit", 0)], {}, {}, { now: true, previous: false });

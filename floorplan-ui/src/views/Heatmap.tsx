@@ -122,7 +122,7 @@ export default function HeatmapView(props: ViewProps) {
     // Sales columns when there are sales to speak of; a door counter's columns when one counted people in.
     // An entrance outage in either period: no change in the export either, as on screen.
     const shown = { ...scene, zones: scene.zones.map((z) => (outage || zoneOutage(z.id) ? { ...z, change: null } : z)) };
-    const csv = heatmapCsv(shown, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales, currency: r.layout?.currency });
+    const csv = heatmapCsv(shown, { ...r.range, timeZone: r.timeZone }, { metric, compare, withSales, currency: r.layout?.currency, notCounted: noData ? null : zonesOutage });
     downloadText(`footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`, csv, "text/csv;charset=utf-8");
   };
 
