@@ -257,6 +257,8 @@ describe("the Chain view", () => {
     const total = page.locator('[data-testid=chain-totals] [data-total="averageBasket"]');
     expect(await total.locator(".v").textContent()).toBe("–");
     expect(await total.getAttribute("title")).toBe("These stores sell in EUR and GBP: amounts in different currencies are not added up");
+    // ... and says so on the page too, where a tablet shows no title (it showed a bare "–" beside each store's basket).
+    expect(await total.getByTestId("basket-currencies").textContent()).toBe("EUR and GBP: not added up");
     expect(await page.locator('[data-testid=chain-totals] [data-total="conversion"] .v').textContent()).not.toBe("–");
     // The malls group sells in pounds only: its basket is in pounds.
     expect(await page.locator('[data-testid=group-totals] tr[data-group="malls"] td[data-figure="averageBasket"] .v').textContent()).toBe("£30.00");

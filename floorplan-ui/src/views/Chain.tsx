@@ -165,6 +165,21 @@ function DoorCountersOnly({ id, figures }: { id: FigureId; figures: Figures }) {
 }
 
 /**
+ * Under a total's "–" average basket whose stores sell in several currencies (the API's `currencies`),
+ * why, on the page too: the title alone is never seen on a tablet, and a "–" beside each store's
+ * basket read as a figure missing.
+ */
+function MixedCurrencies({ id, f }: { id: FigureId; f: Compared }) {
+  const currencies = f.currencies ?? [];
+  if (id !== "averageBasket" || f.figures.averageBasket !== null || currencies.length < 2) return null;
+  return (
+    <div className="muted small" data-testid="basket-currencies">
+      {listOf(currencies)}: not added up
+    </div>
+  );
+}
+
+/**
  * Under a total's visitors that leave out stores whose visitors only door counters count (the API's
  * `visitorsLeftOut`): how many, so that the sum is not read as every store's. Their enters are in Enters.
  */
@@ -252,6 +267,7 @@ function FigureCell({
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
       {note && <div className="muted small" data-testid="conversion-since">{note}</div>}
       <DoorCountersOnly id={id} figures={f.figures} />
+      <MixedCurrencies id={id} f={f} />
       {id === "enters" && store && closedNote(store) && (
         <div className="muted small" data-testid="closed-note" title="Closed the whole of this period by the store's opening hours (its exceptions included): its figures are a closed store's">
           {closedNote(store)}
@@ -494,6 +510,7 @@ function Totals({ totals }: { totals: OverviewTotals }) {
         <div className="stat" key={f.id} data-total={f.id} title={missingWhy(f.id, totals)}>
           <div className="v">{formatFigure(f.id, totals.figures[f.id], totals.currency)}</div>
           <DoorCountersOnly id={f.id} figures={totals.figures} />
+          <MixedCurrencies id={f.id} f={totals} />
           <VisitorsLeftOut id={f.id} totals={totals} />
           <div className="k" title={figureAbout(f.id)}>
             {f.label}
