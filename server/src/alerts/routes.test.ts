@@ -374,3 +374,33 @@ describe("opening hours and the door count", () => {
     ]);
   });
 });
+
+describe("one agent offline", () => {
+  it("refuses a rule on an agent the store does not have, or has revoked, naming its agents: such a rule watched nobody and never fired", async () => {
+    now = T0;
+    await start();
+    const { storage } = t!.server.services;
+    await storage.agents.add("shop", "cam", "camera", now);
+    await storage.agents.add("shop", "door-1", "door", now);
+    // A mistyped id (door1 for door-1), by PUT and by POST: 400 in words, nothing saved.
+    const typo = await putRule("door-down", { kind: "agent-offline", agent: "door1", threshold: 600 });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json().message).toBe('agent: "door1" is not an agent of store "shop", so a rule on it would never fire (its agents: cam, door-1); leave agent out to watch them all');
+    const posted = await req("POST", "/api/v1/stores/shop/alert-rules", t!.admin, { kind: "agent-offline", agent: "door1", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true });
+    expect(posted.statusCode).toBe(400);
+    expect(posted.json().message).toContain('"door1" is not an agent of store "shop"');
+    // A revoked agent: the evaluator leaves it out, so its rule would never fire either.
+    expect(await storage.agents.revoke("shop", "cam", now)).toBe(true);
+    const revoked = await putRule("cam-down", { kind: "agent-offline", agent: "cam", threshold: 600 });
+    expect(revoked.statusCode).toBe(400);
+    expect(revoked.json().message).toBe('agent: "cam" of store "shop" is revoked, so a rule on it would never fire (its agents: door-1); footfall agent add lets it in again');
+    expect((await t!.get("/api/v1/stores/shop/alert-rules", t!.admin)).body.rules).toEqual([]);
+    // The right id is saved, and pages when that agent is silent past the threshold.
+    expect((await putRule("door-down", { kind: "agent-offline", agent: "door-1", threshold: 600 })).statusCode).toBe(200);
+    await t!.ingest("shop", "door-1", [{ type: "count", id: "door-1:0", ts: now - 500, zone: "entrance", in: 1, out: 0 }]);
+    const notes = notifications();
+    now += 11 * 60_000;
+    await t!.server.services.alertEvaluator!.tick();
+    expect(notes.map((n) => [n.type, n.alert.message])).toEqual([["alert.firing", "door-1: agent silent for 11 min"]]);
+  });
+});

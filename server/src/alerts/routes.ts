@@ -286,6 +286,26 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (input.agent !== undefined && input.kind !== "agent-offline") throw httpError(400, "agent: only agent-offline rules name an agent");
   };
 
+  /**
+   * An agent-offline rule's agent is one of the store's, not revoked: a rule on a mistyped or revoked agent
+   * watches nobody and never fires (the evaluator reads the store's agents), so it is refused, naming them.
+   */
+  const checkRuleAgent = async (req: FastifyRequest, input: AlertRuleInput): Promise<void> => {
+    if (input.agent === undefined || input.kind !== "agent-offline") return;
+    const store = req.store!.id;
+    const agents = await storage.agents.list(store);
+    const live = agents.filter((a) => a.revokedAt === null).map((a) => a.agent);
+    if (live.includes(input.agent)) return;
+    const revoked = agents.some((a) => a.agent === input.agent);
+    const theirs = live.length > 0 ? `its agents: ${live.join(", ")}` : `it has no agent yet: add it first, footfall agent add <agent> --store ${store}`;
+    throw httpError(
+      400,
+      revoked
+        ? `agent: "${input.agent}" of store "${store}" is revoked, so a rule on it would never fire (${theirs}); footfall agent add lets it in again`
+        : `agent: "${input.agent}" is not an agent of store "${store}", so a rule on it would never fire (${theirs}); leave agent out to watch them all`,
+    );
+  };
+
   app.get("/alert-rules", {
     config: { auth: READERS },
     schema: { tags: ["alerts"], summary: "The store's alert rules", params: StoreParams, response: { 200: Type.Object({ rules: Type.Array(AlertRuleSchema) }), ...errorResponses } },
@@ -299,6 +319,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const store = req.store!.id;
       const { id: wanted, ...input } = req.body;
       checkRule(req, input);
+      await checkRuleAgent(req, input);
       const existing = await storage.alerts.rules(store);
       if (existing.length >= ALERT_LIMITS.maxRulesPerStore) throw httpError(400, `a store has at most ${ALERT_LIMITS.maxRulesPerStore} rules; delete some first`);
       const id = wanted ?? `${input.kind}-${randomBytes(4).toString("hex")}`;
@@ -317,6 +338,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const store = req.store!.id;
       checkRule(req, req.body);
+      await checkRuleAgent(req, req.body);
       const rule: AlertRule = { ...req.body, id: req.params.id, store };
       await storage.alerts.saveRule(rule, services.now());
       changed(store);
