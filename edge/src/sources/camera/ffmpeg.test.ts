@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ffmpegArgs, inputList, LIST_PROTOCOLS, missingInput } from "./ffmpeg.js";
+import { ffmpegArgs, inputList, LIST_PROTOCOLS, missingInput, writeInputList } from "./ffmpeg.js";
 import { inputKind } from "./settings.js";
 
 const base = { fps: 10, width: undefined, height: undefined, realtime: true, loop: false };
@@ -59,5 +59,38 @@ describe("missingInput", () => {
     expect(missingInput("/dev/video2", none)).toMatch(/^\/dev\/video2 does not exist: is the camera plugged in\?/);
     expect(missingInput("rtsp://cam/1", none)).toBeNull();
     expect(missingInput("/videos/shop.mp4", () => true)).toBeNull();
+  });
+});
+
+describe("writeInputList", () => {
+  it("removes the lists this user's agents that no longer run left (SIGKILL), keeps a running agent's and anything else", async () => {
+    const { mkdtemp, mkdir, readdir, rm, writeFile } = await import("node:fs/promises");
+    const { spawnSync } = await import("node:child_process");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const base = await mkdtemp(join(tmpdir(), "ff-lists-"));
+    try {
+      // A pid that ran and has ended: an agent killed with SIGKILL, its list left with the camera's password.
+      const dead = spawnSync("true").pid;
+      await mkdir(join(base, `footfall-camera-${dead}-aB3xYz`), { mode: 0o700 });
+      await writeFile(join(base, `footfall-camera-${dead}-aB3xYz`, "input.ffconcat"), "file 'rtsp://admin:secret@cam/1'\n");
+      await mkdir(join(base, `footfall-camera-${process.ppid}-Qw7rTy`)); // an agent that runs (the test runner's parent)
+      await mkdir(join(base, "footfall-camera-audit-zZ9")); // not an input list
+      await writeFile(join(base, `footfall-camera-${dead}-notadir`), "");
+      const list = await writeInputList("rtsp://admin:secret@cam/1", base);
+      const left = (await readdir(base)).sort();
+      expect(left).not.toContain(`footfall-camera-${dead}-aB3xYz`);
+      expect(left).toContain(`footfall-camera-${process.ppid}-Qw7rTy`);
+      expect(left).toContain("footfall-camera-audit-zZ9");
+      expect(left).toContain(`footfall-camera-${dead}-notadir`);
+      expect(list.path.startsWith(join(base, `footfall-camera-${process.pid}-`))).toBe(true);
+      // Its own is never taken for a stale one, by itself or by the next stream of this agent.
+      const second = await writeInputList("http://cam/a", base);
+      expect((await readdir(base)).filter((n) => n.startsWith(`footfall-camera-${process.pid}-`))).toHaveLength(2);
+      await list.dispose();
+      await second.dispose();
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 });

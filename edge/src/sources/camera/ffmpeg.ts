@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { redactUrl } from "@footfall/core";
@@ -74,12 +74,49 @@ export function inputList(input: string): string {
 /** ffmpeg's (and ffprobe's) input arguments for a stream URL's input list at `list` ({@link inputList}). */
 const listArgs = (list: string) => ["-f", "concat", "-safe", "0", "-protocol_whitelist", LIST_PROTOCOLS, "-i", list];
 
+/** An input list's directory: `footfall-camera-<pid of the agent that wrote it>-XXXXXX` in the temp dir. */
+const LIST_DIR = /^footfall-camera-(\d+)-[^-]+$/;
+
+/** Whether process `pid` runs (one of another user runs too: EPERM). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
- * A stream URL's input list written to a private directory (0700, a file 0600) for the runs of one stream; `dispose`
- * removes both. Files and devices need none (their path holds no secret).
+ * Removes the input lists in `base` left by agents of this user that no longer run (killed with SIGKILL, or the box
+ * lost power: their `finally` never ran), each with a camera's password. Another agent's that runs is kept, and so is
+ * anything not a directory of this user's. Returns how many it removed.
  */
-export async function writeInputList(input: string): Promise<{ path: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "footfall-camera-"));
+export async function removeStaleInputLists(base: string = tmpdir()): Promise<number> {
+  let removed = 0;
+  const names = await readdir(base).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = LIST_DIR.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    const dir = join(base, name);
+    const st = await lstat(dir).catch(() => null);
+    if (!st?.isDirectory() || st.uid !== process.getuid?.()) continue;
+    await rm(dir, { recursive: true, force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+/**
+ * A stream URL's input list written to a private directory (0700, a file 0600) of `base` (the temp dir) for the runs
+ * of one stream; `dispose` removes both. Files and devices need none (their path holds no secret). The lists of this
+ * user's agents that no longer run are removed first ({@link removeStaleInputLists}).
+ */
+export async function writeInputList(input: string, base: string = tmpdir()): Promise<{ path: string; dispose(): Promise<void> }> {
+  await removeStaleInputLists(base);
+  const dir = await mkdtemp(join(base, `footfall-camera-${process.pid}-`));
   const path = join(dir, "input.ffconcat");
   try {
     await writeFile(path, inputList(input), { mode: 0o600, flag: "wx" });
@@ -221,6 +258,11 @@ export class FrameStream {
   private list: Awaited<ReturnType<typeof writeInputList>> | null = null;
   private async listPath(): Promise<string | undefined> {
     if (inputKind(this.o.input) !== "stream") return undefined;
+    // Written again when it has gone meanwhile (a temp-dir cleaner: a camera that ran for weeks, then restarted).
+    if (this.list && !existsSync(this.list.path)) {
+      await this.list.dispose().catch(() => {});
+      this.list = null;
+    }
     this.list ??= await writeInputList(this.o.input);
     return this.list.path;
   }
