@@ -123,6 +123,10 @@ describe("layout editor: a removed zone's id typed, and a past version's time", 
     await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain(`Saved as version ${theirs + 1}`);
     const listed = (await t.shop.api.layouts("typed")).layouts;
     expect(listed.filter((l) => l.validFrom === at).map((l) => l.version)).toEqual([theirs]);
+    // Saved: no warning that the version at that time (the one just saved) "is not replaced" under "Saved as version ...",
+    // once the Versions list shows it. Old editor: the note named the version just saved, as if the save had been refused.
+    await page.locator(`.versions li[data-version="${theirs + 1}"]`).waitFor();
+    expect(await page.getByTestId("valid-from-past-version").count()).toBe(0);
     await page.close();
   });
 });

@@ -316,7 +316,8 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
             : `Version ${sameInstant.version} is saved for the same time, ${formatDateTimeZ(sameInstant.validFrom, timeZone)}, and not in force yet: saving replaces it with this draft, in one step (the number v${sameInstant.version} is not used again). To keep it, choose another “Valid from”.`}
         </div>
       )}
-      {pastAt && (
+      {/* Only before a save: once saved, the version at that time is the one just saved, and "not replaced" read as a refusal. */}
+      {pastAt && dirty && (
         <div className="alert warn" role="status" data-testid="valid-from-past-version">
           Version {pastAt.version} {pastUntil ? `was in force from ${formatDateTimeZ(pastAt.validFrom, timeZone)} until ${formatDateTimeZ(pastUntil.validFrom, timeZone)}` : `has been in force since ${formatDateTimeZ(pastAt.validFrom, timeZone)}`}, the time in “Valid from”: a past version is not replaced (history is kept: the figures were counted on it). To change the layout from now, set “Valid from” to now; to change how the figures are read since then, choose a later time (a minute later, say): version {pastAt.version} stays in force until it.
         </div>
