@@ -100,6 +100,13 @@ describe("liveScene", () => {
     expect(notCountedText(fruit.notCounted!, "Europe/Paris")).toBe("Since 01:00 CET (cam-1 offline)");
     expect(partialText(liveScene(layout, o))).toBeNull();
   });
+  it("says nothing is counted, not 'Partial', when every zone is not counted (the store's one agent off: the total is the count from before)", () => {
+    const o = occ(9, [["fruit", 4, 10], ["bread", 1, 4], ["hall", 0, null]]);
+    const off = (zones: string[]) => liveScene(layout, { ...o, zones: o.zones.map((z) => (zones.includes(z.zone) ? { ...z, offlineSince: 5000, offlineAgents: ["sim-1"] } : z)), partial: true });
+    expect(partialText(off(["fruit", "bread", "hall"]))).toBe("Nothing counted now: no zone is counted, so this is the count from before; look at the store yourself");
+    // One zone still counted: partial, as before.
+    expect(partialText(off(["fruit", "bread"]))).toBe("Partial: bread, fruit not counted now");
+  });
 });
 
 describe("trackOver", () => {

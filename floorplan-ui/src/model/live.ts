@@ -165,10 +165,15 @@ export function notCountedText(n: { since: number; agents: readonly string[] }, 
   return `Since ${formatTime(n.since, timeZone)} (${n.agents.join(", ")} offline)`;
 }
 
-/** The store total holding zones nothing counts now: "Partial: Till queue not counted now"; null when whole. */
-export function partialText(scene: Pick<LiveScene, "partial">): string | null {
+/**
+ * The store total holding zones nothing counts now: "Partial: Till queue not counted now"; null when whole.
+ * When nothing at all is counted (every zone, the door's too: the store's one agent off), the total is
+ * the last count, not part of one: "Partial: 12 zones" read as if the rest were counted.
+ */
+export function partialText(scene: Pick<LiveScene, "partial" | "zones">): string | null {
   const names = scene.partial;
   if (names.length === 0) return null;
+  if (names.length === scene.zones.length) return "Nothing counted now: no zone is counted, so this is the count from before; look at the store yourself";
   return `Partial: ${names.length > 3 ? `${names.length} zones` : names.join(", ")} not counted now`;
 }
 
