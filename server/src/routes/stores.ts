@@ -9,6 +9,12 @@ import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
 import { storeTimeWords } from "../time-words.js";
 
+/**
+ * How many times a save at a future instant follows the versions other saves put at that instant meanwhile (each saved
+ * since it looked is replaced, each cancelled meanwhile is saved beside no more) before it gives up with a 409.
+ */
+const SAME_INSTANT_TRIES = 5;
+
 /** A layout as the response schema types it (the domain's polygons are read-only tuples). */
 export const layoutBody = (l: Layout) => ({ ...l, zones: l.zones.map((z) => ({ ...z, polygon: z.polygon.map((p): [number, number] => [p[0], p[1]]) })) });
 
@@ -160,7 +166,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `${span}, and this save's validFrom (${new Date(input.validFrom).toISOString()}) is its very instant: saved, this version would take its place ${until ? "for that whole time" : "from then on"}, and version ${past.version} would be in force at no instant. A past version cannot be replaced (history is kept: the figures were counted on it). Save from now (validFrom: the time of the save), or pick a later instant (${w(later)}, ${new Date(later).toISOString()}, say): a version from then is read for the figures from then, and version ${past.version} stays in force until it`,
         );
       };
-      const saveNew = async () => {
+      const saveNew = async (tries = SAME_INSTANT_TRIES): Promise<ReturnType<typeof layoutBody>> => {
         // A past version (or the one in force) at this very instant: a version saved then would take its place for ever (in
         // force wherever it was), though it was in force and the figures since were counted on it. History is kept, as a
         // cancel or a correction of it is refused; a later instant, even a past one, is a new version from then. validFrom 0
@@ -170,6 +176,9 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const res = await storage.stores.saveLayoutSeen(store, input, services.now(), seen);
         if (res.outcome === "newer") throw saveNewer(res);
         if (res.outcome === "past version") throw await pastVersion(res);
+        // A version saved for later at this very instant, saved since the route looked (another save at that time at once):
+        // replaced, as it would have been a moment later, not kept beside this one never in force.
+        if (res.outcome === "scheduled at") return replaceScheduled(res.scheduled.version, tries - 1);
         const layout = res.layout;
         await layouts.reload(store);
         await services.onLayoutSaved(layout);
@@ -188,22 +197,27 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (input.validFrom <= now)
         throw httpError(400, `body/validFrom ${new Date(input.validFrom).toISOString()} is not later than now: a version that replaces one saved for later takes effect later too; to change the layout from now, save a new version (without ?replaces=)`);
       // One step: the scheduled version is cancelled (as DELETE .../layouts/:version would) and this one saved, under a new number.
-      const res = await storage.stores.replaceLayout(store, replacing, input, now, seen);
-      if (res.outcome === "newer") throw saveNewer(res);
-      // Cancelled by someone else meanwhile: nothing at that instant to replace any more.
-      if (res.outcome === "unknown" && replaces === undefined) return saveNew();
-      if (res.outcome === "referenced" && replaces === undefined)
-        throw httpError(
-          409,
-          `layout version ${replacing} of store "${store}" takes effect at the same time, ${new Date(input.validFrom).toISOString()}, and is the change of experiment "${res.experiment.name}" (${res.experiment.id}): a version saved at that time would replace it, so the experiment would lose its change. Choose another "validFrom", or delete the experiment first`,
-        );
-      if (res.outcome !== "replaced") throw refusal(store, replacing, res, "corrected");
-      const layout = res.layout;
-      await layouts.reload(store);
-      // As after a save and a cancel: the agents keep the version in force; the schedule (and a chain's other servers) follow the new one.
-      await services.onLayoutSaved(layout);
-      await audit(req, "layout.replace", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length, replaced: replacing, replacedValidFrom: res.validFrom });
-      return layoutBody(layout);
+      async function replaceScheduled(replacing: number, tries: number): Promise<ReturnType<typeof layoutBody>> {
+        if (tries <= 0)
+          throw httpError(409, `other saves of store "${store}"'s layout at the same time, ${new Date(input.validFrom).toISOString()}, were being made while this one was: nothing was saved. Open the layout again to see them, and save again if yours is still wanted`);
+        const res = await storage.stores.replaceLayout(store, replacing, input, now, seen);
+        if (res.outcome === "newer") throw saveNewer(res);
+        // Cancelled by someone else meanwhile: nothing at that instant to replace any more.
+        if (res.outcome === "unknown" && replaces === undefined) return saveNew(tries);
+        if (res.outcome === "referenced" && replaces === undefined)
+          throw httpError(
+            409,
+            `layout version ${replacing} of store "${store}" takes effect at the same time, ${new Date(input.validFrom).toISOString()}, and is the change of experiment "${res.experiment.name}" (${res.experiment.id}): a version saved at that time would replace it, so the experiment would lose its change. Choose another "validFrom", or delete the experiment first`,
+          );
+        if (res.outcome !== "replaced") throw refusal(store, replacing, res, "corrected");
+        const layout = res.layout;
+        await layouts.reload(store);
+        // As after a save and a cancel: the agents keep the version in force; the schedule (and a chain's other servers) follow the new one.
+        await services.onLayoutSaved(layout);
+        await audit(req, "layout.replace", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length, replaced: replacing, replacedValidFrom: res.validFrom });
+        return layoutBody(layout);
+      }
+      return replaceScheduled(replacing, SAME_INSTANT_TRIES);
     },
   });
 

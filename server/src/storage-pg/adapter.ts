@@ -83,7 +83,7 @@ import { TimePartitions } from "./partitions.js";
 import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
 import { backendNiceSql, createPgPool, isConnectionLoss, PgLink, unreachableMessage, type PgLinkEvent, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
-import { pastVersionRefusal } from "../storage/layout-past.js";
+import { pastVersionRefusal, scheduledAtRefusal } from "../storage/layout-past.js";
 import { backgroundTurn } from "./turns.js";
 import { arrayLiteral } from "./array-literal.js";
 import { PriorityGate } from "./priority-gate.js";
@@ -445,16 +445,16 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       atomic(async (q): Promise<LayoutSaveResult> => {
         const newer = await newerIn(q, store, seen, { name: input.name ?? store, now });
         if (newer) return newer;
-        // A save at a past version's instant: checked with the store's row locked (created first when new, as newerIn does),
-        // so two saves at the same past instant run one after the other and the second sees the first's version.
-        if (input.validFrom > 0 && input.validFrom <= now) {
+        // A save at a past version's instant, or at a version saved for later's: checked with the store's row locked (created
+        // first when new, as newerIn does), so two saves at the same instant run one after the other and the second sees the first's version.
+        if (input.validFrom > 0) {
           if (seen === undefined) {
             await q.query("INSERT INTO stores (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING", [store, input.name ?? store, now]);
             await q.query("SELECT 1 FROM stores WHERE id = $1 FOR UPDATE", [store]);
           }
           const { rows } = await q.query<LayoutVersion>('SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1', [store]);
-          const past = pastVersionRefusal(rows, input.validFrom, now);
-          if (past) return past;
+          const refused = pastVersionRefusal(rows, input.validFrom, now) ?? scheduledAtRefusal(rows, input.validFrom, now);
+          if (refused) return refused;
         }
         return { outcome: "saved", layout: await saveLayoutIn(q, store, input, now) };
       }),

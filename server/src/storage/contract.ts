@@ -411,6 +411,30 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect((await s.stores.versions("past")).length).toBe(11);
       });
 
+      test("saveLayoutSeen does not save beside a version saved for later at the same instant, checked in the save's transaction: of two at once, one saves", async (s) => {
+        const now = T0;
+        // Two saves at the same future instant at once, without seen (two scripts, two chain servers), a new store first: one
+        // saves, the other is told of that version ("scheduled at", the route replaces it). Checked outside the transaction,
+        // both saved: the first never in force. The store's first version (since always) first: a store's first version is in
+        // force before its validFrom too, so one saved at its instant later is no refusal.
+        expect((await s.stores.saveLayoutSeen("later", layout(0, ["entrance"], "Opening"), now, undefined)).outcome).toBe("saved");
+        for (let n = 0; n < 8; n++) {
+          const at = T0 + (n + 1) * DAY;
+          const res = await Promise.all([0, 1].map((i) => s.stores.saveLayoutSeen("later", layout(at, ["entrance"], `Save ${n}.${i}`), now, undefined)));
+          expect(res.map((r) => r.outcome).sort()).toEqual(["saved", "scheduled at"]);
+          const saved = res.find((r) => r.outcome === "saved");
+          const version = saved?.outcome === "saved" ? saved.layout.version : -1;
+          expect(version).toBe(n + 2);
+          expect(res.find((r) => r.outcome === "scheduled at")).toEqual({ outcome: "scheduled at", scheduled: { version, validFrom: at } });
+        }
+        expect((await s.stores.versions("later")).map((v) => [v.version, v.validFrom])).toEqual([[1, 0], ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => [n + 2, T0 + (n + 1) * DAY])]);
+        // A minute later is a version of its own; once that instant has passed, it is a past version's ("past version").
+        const minuteLater = await s.stores.saveLayoutSeen("later", layout(T0 + DAY + 60_000, ["entrance"]), now, undefined);
+        expect(minuteLater.outcome === "saved" && minuteLater.layout.version).toBe(10);
+        expect((await s.stores.saveLayoutSeen("later", layout(T0 + DAY, ["entrance"]), T0 + 2 * DAY, undefined)).outcome).toBe("past version");
+        expect((await s.stores.versions("later")).length).toBe(10);
+      });
+
       test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
         await s.stores.ensure("b", "Bee", T0);
         await s.stores.ensure("a", "Ay", T0);

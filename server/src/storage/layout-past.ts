@@ -1,5 +1,5 @@
-import { pastVersionAt } from "@footfall/core";
-import type { LayoutPastVersion, LayoutVersion } from "./types.js";
+import { pastVersionAt, scheduledAt } from "@footfall/core";
+import type { LayoutPastVersion, LayoutScheduledAt, LayoutVersion } from "./types.js";
 
 /**
  * Whether a save at `validFrom` would take the place of a past version (or of the one in force) for ever (core
@@ -13,4 +13,16 @@ export function pastVersionRefusal(versions: readonly LayoutVersion[], validFrom
   if (!past) return undefined;
   const until = versions.filter((v) => v.validFrom > past.validFrom && v.validFrom <= now).sort((a, b) => a.validFrom - b.validFrom || b.version - a.version)[0];
   return { outcome: "past version", past: { version: past.version, validFrom: past.validFrom }, until: until ? { version: until.version, validFrom: until.validFrom } : null };
+}
+
+/**
+ * Whether a version saved for later takes effect at `validFrom` (after `now`; core scheduledAt): a version saved then
+ * would leave it never in force, so the route replaces it instead (as ?replaces= would). Both storages run it in the
+ * save's transaction, so a version saved at the same future instant meanwhile (two saves at once) is seen, not kept
+ * beside the new one never in force.
+ */
+export function scheduledAtRefusal(versions: readonly LayoutVersion[], validFrom: number, now: number): LayoutScheduledAt | undefined {
+  if (validFrom <= now) return undefined;
+  const scheduled = scheduledAt(versions, validFrom, now);
+  return scheduled ? { outcome: "scheduled at", scheduled: { version: scheduled.version, validFrom: scheduled.validFrom } } : undefined;
 }

@@ -435,7 +435,7 @@ export interface StoresStore {
    * `saveLayout`, only when no version newer than `seen` (the newest the saver had seen; 0: none; undefined: not asked) is
    * stored, and when `input.validFrom` (after 0, at or before `now`) is not the very instant of a past version or of the one
    * in force (core pastVersionAt: the save would take its place for ever; "past version", with the version and the one that
-   * replaced it, if any). Both checked in the save's transaction (SQLite BEGIN IMMEDIATE; PostgreSQL the store's row locked
+   * replaced it, if any), nor of a version saved for later ("scheduled at": the caller replaces it). All checked in the save's transaction (SQLite BEGIN IMMEDIATE; PostgreSQL the store's row locked
    * FOR UPDATE, as a save locks it): of two savers who saw the same version, or two saves at the same past instant, one
    * saves and the other is told why not.
    */
@@ -480,8 +480,17 @@ export type LayoutNewer = { outcome: "newer"; newer: LayoutVersion[] };
  */
 export type LayoutPastVersion = { outcome: "past version"; past: LayoutVersion; until: LayoutVersion | null };
 
-/** What `stores.saveLayoutSeen` did: saved, or refused for the versions saved since, or for the past version at its instant. */
-export type LayoutSaveResult = { outcome: "saved"; layout: Layout } | LayoutNewer | LayoutPastVersion;
+/**
+ * A save at the very instant of a version saved for later (after `now`) was not made, nothing changed: saved, that version
+ * would never be in force; the caller replaces it instead (`replaceLayout`), as a save at that instant does.
+ */
+export type LayoutScheduledAt = { outcome: "scheduled at"; scheduled: LayoutVersion };
+
+/**
+ * What `stores.saveLayoutSeen` did: saved, or refused for the versions saved since, for the past version at its instant,
+ * or for the version saved for later at its instant.
+ */
+export type LayoutSaveResult = { outcome: "saved"; layout: Layout } | LayoutNewer | LayoutPastVersion | LayoutScheduledAt;
 
 /** What `stores.replaceLayout` did: replaced (the new layout; `validFrom`: the replaced version's), or why not. */
 export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal | LayoutNewer;

@@ -1,6 +1,6 @@
 import { layoutAt, layoutCancel, storedLayout, type Layout, type LayoutInput, type StoreId } from "@footfall/core";
 import type { LayoutCancelResult, LayoutNewer, LayoutReplaceResult, LayoutSaveResult, LayoutVersion, StoreRow } from "../../storage/types.js";
-import { pastVersionRefusal } from "../../storage/layout-past.js";
+import { pastVersionRefusal, scheduledAtRefusal } from "../../storage/layout-past.js";
 import type { Db } from "../database.js";
 
 export type { LayoutVersion, StoreRow };
@@ -59,14 +59,19 @@ export class StoresRepo {
   }
 
   /**
-   * saveLayout when no version after `seen` is stored and no past version takes effect at `input.validFrom` (pastVersionRefusal),
-   * the checks and the save one transaction (BEGIN IMMEDIATE: no version is saved between them); else why not.
+   * saveLayout when no version after `seen` is stored and no past version (pastVersionRefusal) nor version saved for later
+   * (scheduledAtRefusal) takes effect at `input.validFrom`, the checks and the save one transaction (BEGIN IMMEDIATE: no
+   * version is saved between them); else why not.
    */
   saveLayoutSeen(store: StoreId, input: LayoutInput, now: number, seen: number | undefined): LayoutSaveResult {
     return this.db
       .transaction(
-        (): LayoutSaveResult =>
-          this.newerThan(store, seen) ?? pastVersionRefusal(this.q.versions.all(store), input.validFrom, now) ?? { outcome: "saved", layout: this.saveIn(store, input, now) },
+        (): LayoutSaveResult => {
+          const newer = this.newerThan(store, seen);
+          if (newer) return newer;
+          const versions = this.q.versions.all(store);
+          return pastVersionRefusal(versions, input.validFrom, now) ?? scheduledAtRefusal(versions, input.validFrom, now) ?? { outcome: "saved", layout: this.saveIn(store, input, now) };
+        },
       )
       .immediate();
   }
