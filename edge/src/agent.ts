@@ -164,6 +164,8 @@ export class Agent<S> {
       layoutsExpected: true,
       log: log.child(config.kind),
       now: this.now,
+      // A run's length on a clock NTP does not set (countingSince); a test's own clock is its own.
+      monotonic: opts.now ? undefined : () => performance.now(),
       agent: config.agent,
       dataDir: config.dataDir,
       reportAudit: (report) => this.sendAudit(report),
@@ -274,9 +276,10 @@ export class Agent<S> {
   /** A status message of protocol v1 with this agent's metrics. */
   status(state: "online" | "offline", extra: Record<string, unknown> = {}): AgentStatus {
     const m = this.metrics();
+    const ts = this.now();
     return {
       state,
-      ts: this.now(),
+      ts,
       kind: this.opts.config.kind,
       version: this.version,
       bootId: this.ids.bootId,
@@ -296,7 +299,7 @@ export class Agent<S> {
       sourceDownMs: this.supervisor.downMs(),
       // Since when its source has counted without a break (its clock; null: not counting now): at its return after an outage
       // off the broker, the server takes the hours since as counted, 0 where nobody crossed (DESIGN, countingSince).
-      countingSince: this.supervisor.countingSince(),
+      countingSince: this.supervisor.countingSince(ts),
       // Sources that report their input (a camera's frames): what it is and how long since the last one.
       ...(this.supervisor.inputUnit === null ? {} : { inputUnit: this.supervisor.inputUnit, inputAgeMs: this.supervisor.inputAgeMs() }),
       // What it refused itself, by reason (core's AGENT_REJECTS): its source's, events its source made wrong, events a full outbox refused.

@@ -24,6 +24,11 @@ export interface SupervisorOptions<S> {
   layoutsExpected: boolean;
   log: Logger;
   now: () => number;
+  /**
+   * A clock that never jumps (performance.now), for how long a run has lasted: `now` is the wall clock, which NTP sets
+   * at a box's boot (a Raspberry Pi has no RTC: it starts at its last shutdown's time). Absent: `now` (a test's clock).
+   */
+  monotonic?: (() => number) | undefined;
   backoff: RestartBackoff;
   /** Handed to the source's context. */
   agent?: string | undefined;
@@ -133,15 +138,24 @@ export class SourceSupervisor<S> {
    * from the input that ended the last such gap. Its status's `countingSince`: an agent off the broker
    * that ran on tells the server, at its return, that the hours since were counted, crossings or none.
    */
-  countingSince(): number | null {
-    if (this.runningSince === null) return null;
-    if (this.inputUnit === null) return this.runningSince;
-    const age = this.inputAgeMs();
-    if (age === null || age > COUNTING_INPUT_GAP_MS) return null;
-    return Math.max(this.runningSince, this.inputResumedAt ?? Number.NEGATIVE_INFINITY);
+  countingSince(at: number = this.opts.now()): number | null {
+    if (this.runningSinceMono === null) return null;
+    // On the monotonic clock, told as an instant of the wall clock `at` (the status's ts): a clock set since the run
+    // began (NTP at boot, forward or back) moves it along, so it is never before the boot nor after the status.
+    const mono = this.monotonic();
+    const wall = (m: number) => Math.min(at, Math.floor(at - (mono - m)));
+    if (this.inputUnit === null) return wall(this.runningSinceMono);
+    if (mono - (this.lastInputMono ?? this.startedMono ?? mono) > COUNTING_INPUT_GAP_MS) return null;
+    return wall(Math.max(this.runningSinceMono, this.inputResumedMono ?? Number.NEGATIVE_INFINITY));
   }
-  /** The input that ended the last gap of over {@link COUNTING_INPUT_GAP_MS} without any (the first after the start, late). */
-  private inputResumedAt: number | null = null;
+  private monotonic(): number {
+    return (this.opts.monotonic ?? this.opts.now)();
+  }
+  /** The current run's start, the first start, the last input, the input that ended the last gap of over {@link COUNTING_INPUT_GAP_MS} without any (the first after the start, late), on the monotonic clock. */
+  private runningSinceMono: number | null = null;
+  private startedMono: number | null = null;
+  private lastInputMono: number | null = null;
+  private inputResumedMono: number | null = null;
   /** Whether the current run has lasted `backoff.resetAfterMs` since its start resolved, at `now`. */
   private steadyAt(now: number): boolean {
     return this.runningSince !== null && now - this.runningSince >= this.opts.backoff.resetAfterMs;
@@ -171,6 +185,7 @@ export class SourceSupervisor<S> {
   /** Start the first run (returns at once; runs go on until `stop`). */
   start(): void {
     this.startedAt ??= this.opts.now();
+    this.startedMono ??= this.monotonic();
     this.loop ??= this.run();
   }
 
@@ -194,6 +209,7 @@ export class SourceSupervisor<S> {
         const first = await Promise.race([started.then(() => "started" as const), failed.promise, this.stopRequested.promise]);
         if (first === "started") {
           this.runningSince = now();
+          this.runningSinceMono = this.monotonic();
           log.info({ restarts: this.restartCount }, "source started");
           outcome = await Promise.race([failed.promise, this.stopRequested.promise]);
         } else {
@@ -209,6 +225,7 @@ export class SourceSupervisor<S> {
       const steady = this.steadyAt(now());
       if (steady) this.downSince = null;
       this.runningSince = null;
+      this.runningSinceMono = null;
       // A graceful stop: the source's last events, while its context still takes them.
       if (outcome === "stop" && source.closing) {
         try {
@@ -285,9 +302,10 @@ export class SourceSupervisor<S> {
       },
       input: () => {
         if (signal.aborted) return;
-        const at = now();
-        if (at - (this.lastInputAt ?? this.startedAt ?? at) > COUNTING_INPUT_GAP_MS) this.inputResumedAt = at;
-        this.lastInputAt = at;
+        const m = this.monotonic();
+        if (m - (this.lastInputMono ?? this.startedMono ?? m) > COUNTING_INPUT_GAP_MS) this.inputResumedMono = m;
+        this.lastInputMono = m;
+        this.lastInputAt = now();
         this.downSince = null;
       },
     };
