@@ -58,5 +58,9 @@ describe("footfall cluster status, as text", () => {
     expect(text).toMatch(/^4 shards; not held now: 2-3 \(their messages wait in the broker\)$/m);
     expect(text).toMatch(/^2\s+b\s+2\s+2 min\s+25\.0 s ago\s+-10\.0 s$/m);
     expect(formatClusterStatus({ shards: 64, servers: [], leases: [], unowned: [] })).toMatch(/no server has joined the chain yet/);
+    // A server on the database with its embedded broker (no FOOTFALL_MQTT_URL) is not in the chain: said, not "0 shards" alone.
+    expect(formatClusterStatus({ shards: 0, servers: [], leases: [], unowned: [] })).toBe(
+      "no server has joined the chain yet: a server joins it only with both FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL (an external broker the chain's servers share); one running with its embedded broker serves this database alone and is not listed here\n",
+    );
   });
 });

@@ -51,7 +51,12 @@ function backlog(info: Record<string, unknown>): string {
 /** `footfall cluster status` as tables: the servers, then (with `leases`) every shard's lease. */
 export function formatClusterStatus(s: ClusterStatus, opts: { leases?: boolean } = {}): string {
   if (s.servers.length === 0 && s.leases.every((l) => l.owner === null)) {
-    return `no server has joined the chain yet (${s.shards} shards): start servers with FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL\n`;
+    // A server with its embedded broker (no FOOTFALL_MQTT_URL) serves the database alone and never joins: say so, or
+    // an admin who sees it running reads "no server" as a fault (its 0 shards said nothing either).
+    return (
+      `no server has joined the chain yet${s.shards > 0 ? ` (${s.shards} shards)` : ""}: a server joins it only with both FOOTFALL_DATABASE_URL and FOOTFALL_MQTT_URL ` +
+      `(an external broker the chain's servers share); one running with its embedded broker serves this database alone and is not listed here\n`
+    );
   }
   let out = table([
     ["SERVER", "LIVE", "HEARTBEAT", "SHARDS", "HELD", "OLDEST RENEWAL", "BACKLOG (LAG)", "HTTP"],
