@@ -62,4 +62,15 @@ describe("the admin tables' actions on a tablet", () => {
     await shot(page, "agents-768x1024");
     await page.close();
   });
+
+  it("keeps each agent's id on one line, as footfall agent list and the broker write it: cam-1, not 'cam-' over '1'", async () => {
+    for (const path of [`/agents/${t.shop.store}`, `/agents/${t.shop.store}?scope=all`]) {
+      const page = await t.open(path, t.shop.tokens.admin, size);
+      const cell = page.locator("tbody tr td b", { hasText: "cam-1" }).first();
+      await cell.waitFor();
+      // One line box per line: the id broke at its hyphen in the narrow first columns.
+      expect({ path, lines: await cell.evaluate((el) => el.getClientRects().length) }).toEqual({ path, lines: 1 });
+      await page.close();
+    }
+  });
 });

@@ -199,7 +199,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
               <tbody>
                 {list.map((a) => (
                   <tr key={a.agent} data-testid={`agent-${a.agent}`} className={a.agent === marked ? "row-marked" : undefined} ref={a.agent === marked ? markedRow : undefined} aria-current={a.agent === marked ? "true" : undefined}>
-                    <td><b>{a.agent}</b></td>
+                    <td className="agent-id"><b>{a.agent}</b></td>
                     <td>{a.kind}</td>
                     <td>
                       {a.revokedAt ? (

@@ -102,7 +102,7 @@ export function AllAgents({
                     <td>
                       <a href={formatHash({ view: "agents", store: a.store, params: {} })} title={a.store}>{nameShown(a.storeName)}</a>
                     </td>
-                    <td><a href={href}><b>{a.agent}</b></a></td>
+                    <td className="agent-id"><a href={href}><b>{a.agent}</b></a></td>
                     <td>{a.kind}</td>
                     <td>
                       {a.revokedAt ? (
