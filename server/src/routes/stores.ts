@@ -185,12 +185,14 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await audit(req, "layout.save", store, { version: layout.version, validFrom: layout.validFrom, zones: layout.zones.length });
         return layoutBody(layout);
       };
+      // A correction moved onto the instant of another version saved for later would leave that one never in force (looked
+      // for here, and again in the replace's transaction: one saved there meanwhile).
+      const otherAt = (other: { version: number }, replacing: number) =>
+        httpError(409, `layout version ${other.version} of store "${store}" takes effect at the same time, ${new Date(input.validFrom).toISOString()}: a correction of version ${replacing} from then would leave it never in force. Choose another "validFrom", or cancel version ${other.version} first`);
       if (replaces === undefined && sameInstant === null) return saveNew();
       if (replaces !== undefined && input.validFrom > now) {
-        // A correction moved onto the instant of another version saved for later would leave that one never in force.
         const other = scheduledAt((await storage.stores.versions(store)).filter((v) => v.version !== replaces), input.validFrom, now);
-        if (other)
-          throw httpError(409, `layout version ${other.version} of store "${store}" takes effect at the same time, ${new Date(input.validFrom).toISOString()}: a correction of version ${replaces} from then would leave it never in force. Choose another "validFrom", or cancel version ${other.version} first`);
+        if (other) throw otherAt(other, replaces);
       }
       const replacing = replaces ?? sameInstant!.version;
       // A correction stays a version saved for later: from now or before, it would rewrite what was in force.
@@ -202,6 +204,7 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw httpError(409, `other saves of store "${store}"'s layout at the same time, ${new Date(input.validFrom).toISOString()}, were being made while this one was: nothing was saved. Open the layout again to see them, and save again if yours is still wanted`);
         const res = await storage.stores.replaceLayout(store, replacing, input, now, seen);
         if (res.outcome === "newer") throw saveNewer(res);
+        if (res.outcome === "scheduled at") throw otherAt(res.scheduled, replacing);
         // Cancelled by someone else meanwhile: nothing at that instant to replace any more.
         if (res.outcome === "unknown" && replaces === undefined) return saveNew(tries);
         if (res.outcome === "referenced" && replaces === undefined)

@@ -464,6 +464,13 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       atomic(async (q): Promise<LayoutReplaceResult> => {
         const newer = await newerIn(q, store, seen);
         if (newer) return newer;
+        // Another version saved for later at the new instant (saved since the route looked), with the store's row locked as a
+        // save locks it: left never in force, refused.
+        await q.query("SELECT 1 FROM stores WHERE id = $1 FOR UPDATE", [store]);
+        // (The replaced version gone meanwhile: "unknown", as the cancel says.)
+        const { rows } = await q.query<LayoutVersion>('SELECT version, valid_from AS "validFrom" FROM layouts WHERE store = $1', [store]);
+        const other = rows.some((v) => v.version === version) ? scheduledAtRefusal(rows.filter((v) => v.version !== version), input.validFrom, now) : undefined;
+        if (other) return other;
         const cancelled = await cancelLayoutIn(q, store, version, now);
         if (cancelled.outcome !== "cancelled") return cancelled;
         return { outcome: "replaced", validFrom: cancelled.validFrom, layout: await saveLayoutIn(q, store, input, now) };

@@ -435,6 +435,29 @@ export function storageContract(name: string, open: () => Promise<ContractStorag
         expect((await s.stores.versions("later")).length).toBe(10);
       });
 
+      test("replaceLayout does not move a correction beside a version saved for later at its new instant, checked in the replace's transaction", async (s) => {
+        const now = T0;
+        expect((await s.stores.saveLayoutSeen("moved", layout(0, ["entrance"], "Opening"), now, undefined)).outcome).toBe("saved");
+        // Each round: a version saved for later, then at once its correction moved a day later and a new save at that later
+        // instant (two desks): one of the two is told of the other ("scheduled at"), one version at the instant. Checked
+        // outside the transaction, both went: the save's version (or the correction) never in force.
+        for (let n = 0; n < 8; n++) {
+          const at = T0 + (2 * n + 1) * DAY;
+          const planned = await s.stores.saveLayoutSeen("moved", layout(at, ["entrance"], `Planned ${n}`), now, undefined);
+          const version = planned.outcome === "saved" ? planned.layout.version : -1;
+          // Started in either order (each storage runs them one after the other, the first started first, or nearly).
+          const replace = () => s.stores.replaceLayout("moved", version, layout(at + DAY, ["entrance"], `Moved ${n}`), now);
+          const save = () => s.stores.saveLayoutSeen("moved", layout(at + DAY, ["entrance"], `Saved ${n}`), now, undefined);
+          const res = n % 2 === 0 ? await Promise.all([replace(), save()]) : (await Promise.all([save(), replace()])).reverse();
+          const outcomes = res.map((r) => r.outcome);
+          expect(outcomes.filter((o) => o === "scheduled at"), outcomes.join(" ")).toHaveLength(1);
+          expect((await s.stores.versions("moved")).filter((v) => v.validFrom === at + DAY)).toHaveLength(1);
+        }
+        // The replaced version gone meanwhile: "unknown", whatever is at the new instant.
+        const gone = await s.stores.replaceLayout("moved", 999, layout(T0 + 2 * DAY, ["entrance"]), now);
+        expect(gone.outcome).toBe("unknown");
+      });
+
       test("ensure creates a store once and keeps its name; list orders by id", async (s) => {
         await s.stores.ensure("b", "Bee", T0);
         await s.stores.ensure("a", "Ay", T0);

@@ -492,8 +492,12 @@ export type LayoutScheduledAt = { outcome: "scheduled at"; scheduled: LayoutVers
  */
 export type LayoutSaveResult = { outcome: "saved"; layout: Layout } | LayoutNewer | LayoutPastVersion | LayoutScheduledAt;
 
-/** What `stores.replaceLayout` did: replaced (the new layout; `validFrom`: the replaced version's), or why not. */
-export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal | LayoutNewer;
+/**
+ * What `stores.replaceLayout` did: replaced (the new layout; `validFrom`: the replaced version's), or why not ("scheduled
+ * at": another version saved for later takes effect at the new `validFrom`, which the correction would leave never in
+ * force; looked for in the replace's transaction, nothing changed).
+ */
+export type LayoutReplaceResult = { outcome: "replaced"; validFrom: number; layout: Layout } | LayoutChangeRefusal | LayoutNewer | LayoutScheduledAt;
 
 /** Agents: credentials (hashed), last status and ingest counters. */
 export interface AgentsStore {

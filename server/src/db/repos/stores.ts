@@ -110,6 +110,11 @@ export class StoresRepo {
       .transaction((): LayoutReplaceResult => {
         const newer = this.newerThan(store, seen);
         if (newer) return newer;
+        // Another version saved for later at the new instant (saved since the route looked): left never in force, refused
+        // (the replaced version gone meanwhile: "unknown", as the cancel says).
+        const versions = this.q.versions.all(store);
+        const other = versions.some((v) => v.version === version) ? scheduledAtRefusal(versions.filter((v) => v.version !== version), input.validFrom, now) : undefined;
+        if (other) return other;
         const cancelled = this.cancelIn(store, version, now);
         if (cancelled.outcome !== "cancelled") return cancelled;
         return { outcome: "replaced", validFrom: cancelled.validFrom, layout: this.saveIn(store, input, now) };
