@@ -117,3 +117,52 @@ describe("opening hours scheduled ahead, edited in the editor", () => {
     await page.close();
   });
 });
+
+describe("a scheduled change open in the editor when the hours in force change meanwhile", () => {
+  it("keeps the change's hours in the form (a refetch does not put the hours in force there), and saves them", async () => {
+    await putDailyHours(t.shop, "09:00", "19:00");
+    const first = localDate(Date.now() + 14 * DAY, TZ);
+    const other = localDate(Date.now() + 28 * DAY, TZ);
+    const path = `/api/v1/stores/${t.shop.store}/hours`;
+    const daily = (open: string, close: string): OpeningHours["weekly"] =>
+      Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ open, close }]])) as OpeningHours["weekly"];
+    const sundayClosed = { weekly: { ...daily("09:00", "19:00"), sun: [] }, exceptions: [] };
+    expect((await t.shop.api.request("PUT", path, { hours: sundayClosed, validFrom: first })).status).toBe(200);
+    expect((await t.shop.api.request("PUT", path, { hours: { weekly: daily("08:00", "20:00"), exceptions: [] }, validFrom: other })).status).toBe(200);
+    const page = await t.open(`/admin/${t.shop.store}?tab=store`, t.shop.tokens.admin);
+    const editor = page.getByTestId("hours-editor");
+    await expect.poll(() => editor.getByTestId("hours-scheduled-item").count(), { timeout: 10_000 }).toBe(2);
+    const day = (name: string) => editor.locator("tr", { hasText: name }).getByRole("checkbox");
+    const item = (date: string) => editor.locator(`[data-testid="hours-scheduled-item"][data-from="${startOf(date)}"]`);
+
+    // Edit… the first: Sunday closed; Saturday closed too.
+    await item(first).getByTestId("hours-edit").click();
+    expect(await day("Sunday").isChecked()).toBe(false);
+    await day("Saturday").uncheck();
+    // Another desk changes the hours in force (10:00-18:00 every day); this desk cancels the other change, and the
+    // page fetches the hours again: the hours in force are not those the form was opened with any more.
+    expect((await t.shop.api.request("PUT", path, { hours: { weekly: daily("10:00", "18:00"), exceptions: [] } })).status).toBe(200);
+    await item(other).getByTestId("hours-cancel").click();
+    await item(other).getByTestId("hours-cancel-yes").click();
+    await expect.poll(() => editor.getByTestId("hours-scheduled-item").count(), { timeout: 10_000 }).toBe(1);
+    // Still the change being edited, with its hours and the edit made: not the hours in force.
+    expect(await editor.getByTestId("hours-editing").count()).toBe(1);
+    expect(await day("Sunday").isChecked()).toBe(false);
+    expect(await day("Saturday").isChecked()).toBe(false);
+    expect(await day("Monday").isChecked()).toBe(true);
+    await editor.getByTestId("hours-save").click();
+    await expect.poll(() => editor.getByTestId("hours-message").textContent()).toBe(
+      `Saved: the hours scheduled from ${named(first)} are changed. The form shows the hours in force now again.`,
+    );
+    const answer = await stored();
+    expect(answer.hours?.weekly.mon).toEqual([{ open: "10:00", close: "18:00" }]);
+    expect(answer.scheduled?.map((v) => v.from)).toEqual([startOf(first)]);
+    expect(answer.scheduled?.[0]?.hours?.weekly.sat).toEqual([]);
+    expect(answer.scheduled?.[0]?.hours?.weekly.sun).toEqual([]);
+    expect(answer.scheduled?.[0]?.hours?.weekly.mon).toEqual(NINE_TO_SEVEN);
+    // "Stop editing"/after the save: the form shows the hours in force as fetched now.
+    expect(await day("Sunday").isChecked()).toBe(true);
+    expect(await editor.locator("tr", { hasText: "Monday" }).locator("input[type=time]").first().inputValue()).toBe("10:00");
+    await page.close();
+  });
+});

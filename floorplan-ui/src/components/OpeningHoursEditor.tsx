@@ -44,9 +44,13 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
   const shown = JSON.stringify(hours);
   const [base, setBase] = useState(shown);
   const [draft, setDraft] = useState<HoursDraft>(() => draftOf(hours));
+  // The scheduled version the form edits (Edit…), null: the form is the hours in force.
+  const [editing, setEditing] = useState<HoursVersion | null>(null);
   if (base !== shown) {
     setBase(shown);
-    setDraft(draftOf(hours));
+    // While it edits a scheduled change, the form holds that change's hours: the hours in force put in it would be
+    // saved over the change ("Stop editing" shows the hours in force, as fetched now).
+    if (!editing) setDraft(draftOf(hours));
   }
   const [problems, setProblems] = useState<string[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -54,8 +58,6 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
   // "from now" (""), or the local date (YYYY-MM-DD, the store's zone) the hours are scheduled from.
   const [applies, setApplies] = useState<"now" | "date">("now");
   const [fromDate, setFromDate] = useState("");
-  // The scheduled version the form edits (Edit…), null: the form is the hours in force.
-  const [editing, setEditing] = useState<HoursVersion | null>(null);
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const now = Date.now();
   const today = localDate(now, zone);
