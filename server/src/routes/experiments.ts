@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import { csvText, experimentResult, formatBucketStart, ID_PATTERN, shownName, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, type ExperimentInput, type StorePeriods } from "@footfall/core";
+import { csvDecimals, csvNumber, csvText, experimentResult, formatBucketStart, ID_PATTERN, shownName, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, type CsvFigure, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { periodData, seedOf, type NotCounted } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
@@ -10,7 +10,7 @@ import { audit } from "../admin/audit.js";
 import { storeLabels } from "../digests/mail.js";
 import { httpError } from "./http-errors.js";
 import { bodyTime } from "./times.js";
-import { round6, zonesEver } from "./known-store.js";
+import { zonesEver } from "./known-store.js";
 import { ExperimentBody, ExperimentInputBody, ResultBody, errorResponses, type Experiment } from "./schemas.js";
 
 /** A period may span this much at most (its figures are gathered hour by hour). */
@@ -278,6 +278,9 @@ export function notCountedWarning(
 
 type ResultZones = Static<typeof ResultBody>["zones"];
 
+/** The kind of figure of a metric's before, after, change and interval in the CSV (core's CSV_DECIMALS): visits per trip, a ratio, as a share. */
+const CSV_FIGURES: Record<string, CsvFigure> = { reach: "share", visits: "share", medianDwell: "seconds", conversion: "share" };
+
 /** What a line's before, after, change and interval are counted in (the change is after minus before, in that unit). */
 const CSV_UNITS: Record<string, string> = {
   reach: "share of trips (0-1)",
@@ -287,7 +290,7 @@ const CSV_UNITS: Record<string, string> = {
 };
 
 /**
- * The verdict table: one line per zone and metric (6 decimals). change and interval: the absolute change in the
+ * The verdict table: one line per zone and metric (core's CSV rounding: shares, visits per trip and relative changes to 4 decimals, seconds to 1). change and interval: the absolute change in the
  * metric's unit (net of the control stores where the verdict reads a difference in differences); relative_change and
  * relative_low/high: the change relative to before (0.12 is +12 %) with the interval of that ratio, the figures the
  * verdict text shows and reads where it speaks in %, empty where there is no such ratio.
@@ -304,7 +307,11 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
     z.metrics.map((m) => {
       const [change, interval] = m.did ? [m.did.estimate, m.did.interval] : [m.change, m.interval];
       const relative = m.did ? m.did.relative : m.relative;
-      const num = (x: number | null | undefined) => (x === null || x === undefined ? "" : round6(x));
+      // Core's one rounding for every export (csvNumber, CSV_DECIMALS): shares, visits per trip and relative changes to
+      // 4 decimals, seconds to 1, as the views' exports write them (it kept 6: 0.416925 beside their 0.4169). A number, not
+      // csvNumber's text: a text cell is guarded against formulas, and "-0.0100" would read "'-0.0100".
+      const figures = CSV_FIGURES[m.metric] ?? "share";
+      const num = (x: number | null | undefined, figure: CsvFigure = figures) => (x === null || x === undefined ? "" : Number(csvNumber(x, csvDecimals(figure))));
       return [
         csvText(z.zone),
         csvText(z.name),
@@ -314,9 +321,9 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
         num(change),
         num(interval?.[0]),
         num(interval?.[1]),
-        num(relative?.estimate),
-        num(relative?.interval[0]),
-        num(relative?.interval[1]),
+        num(relative?.estimate, "change"),
+        num(relative?.interval[0], "change"),
+        num(relative?.interval[1], "change"),
         m.basis,
         m.verdict,
         csvText(m.text),
