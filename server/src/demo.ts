@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { asId, DEMO_CLOSING_GRACE_MINUTES, demoChangeAgoMs, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type LayoutInput, type OpeningHours, type StoreId } from "@footfall/core";
@@ -344,7 +344,8 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
     if (left) server.services.log.info({ visits: left.exits.length, door: left.doors }, "the simulator's run killed before left shoppers inside: the new run walks them out first");
     return left;
   };
-  writeSimConfig(held, await leftBy(held));
+  // After a clean stop only the shoppers the simulator lost track of are open: the server's visit timeout closes them.
+  writeSimConfig(held, takeCleanStop(config.dataDir, SIM_STOP_FILE) ? null : await leftBy(held));
   let child: ChildProcess | null = null;
   let stopping = false;
   const startSim = () => {
@@ -394,7 +395,7 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
       stopping = true;
       // The simulator stops first, while the broker still runs, so that it says goodbye (its
       // offline status) at once instead of waiting out its publish timeouts against a closed port.
-      await stopChild(child, 8000);
+      if (await stopChild(child, 8000)) markCleanStop(config.dataDir, SIM_STOP_FILE, now());
       await server.close(signal);
       process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
@@ -424,14 +425,43 @@ export function backfillCutNote(asked: number): string {
 }
 
 /** SIGTERM to `child` and wait for it to exit, SIGKILL after `graceMs`. */
-async function stopChild(child: ChildProcess | null, graceMs: number): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+async function stopChild(child: ChildProcess | null, graceMs: number): Promise<boolean> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return false;
+  const exited = new Promise<boolean>((resolve) => child.once("exit", (code, signal) => resolve(code === 0 && signal === null)));
   child.kill("SIGTERM");
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-  await exited;
+  const clean = await exited;
   clearTimeout(timer);
+  return clean;
 }
+
+/**
+ * The file a demo's simulator leaves in the data folder when it stopped cleanly (Ctrl-C, `kill`):
+ * its shoppers walked out at the stop. What a clean run leaves open is only the visits of shoppers
+ * it lost track of (the simulated tracking losses, `vanishRate`), which the server closes at its
+ * visit timeout as abandoned, as it would a real camera's: the next start must not take them for
+ * people a killed run left inside (nor say it was killed). Read and removed at each start, so a
+ * kill of that run is told again.
+ */
+export function takeCleanStop(dataDir: string, name: string): boolean {
+  const file = join(dataDir, name);
+  let clean = false;
+  try {
+    clean = (JSON.parse(readFileSync(file, "utf8")) as { stoppedCleanly?: unknown }).stoppedCleanly === true;
+  } catch {
+    // None (a first start, a killed run) or unreadable: a killed run's shoppers are looked for.
+  }
+  rmSync(file, { force: true });
+  return clean;
+}
+
+/** Notes that the demo's simulator stopped cleanly (its shoppers walked out): see {@link takeCleanStop}. */
+export function markCleanStop(dataDir: string, name: string, now: number): void {
+  writeFileSync(join(dataDir, name), JSON.stringify({ stoppedCleanly: true, at: new Date(now).toISOString() }) + "\n", { mode: 0o600 });
+}
+
+const SIM_STOP_FILE = "demo-sim-stopped.json";
+const CHAIN_SIM_STOP_FILE = "demo-chain-sim-stopped.json";
 
 /** What `footfall-edge chain --print-layouts` prints: each store with its agent and floor plan. */
 interface ChainLayouts {
@@ -515,7 +545,9 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     writeFileSync(leftInsideFile, JSON.stringify(left) + "\n", { mode: 0o600 });
   };
   const held = (await writeBackfillFrom()) > 0;
-  await writeLeftInside();
+  // After a clean stop only the shoppers the simulator lost track of are open: the server's visit timeout closes them.
+  if (takeCleanStop(config.dataDir, CHAIN_SIM_STOP_FILE)) writeFileSync(leftInsideFile, "{}\n", { mode: 0o600 });
+  else await writeLeftInside();
   let child: ChildProcess | null = null;
   let stopping = false;
   const startSim = () => {
@@ -575,7 +607,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     close: async (signal?: NodeJS.Signals) => {
       const started = performance.now();
       stopping = true;
-      await stopChild(child as ChildProcess | null, 8000);
+      if (await stopChild(child as ChildProcess | null, 8000)) markCleanStop(config.dataDir, CHAIN_SIM_STOP_FILE, now());
       await server.close(signal);
       process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
