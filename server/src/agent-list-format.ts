@@ -112,6 +112,20 @@ export async function agentListOpened(
   return agentList(rows, filter, warnMs, now, (s) => openings.get(s));
 }
 
+/**
+ * The agents by status (online, offline, never-seen, revoked; each always there, 0 when none): the gauge
+ * footfall_agents{state}, as `footfall agent list --status` would count them.
+ */
+export function agentStateCounts(rows: readonly AgentRow[]): Record<(typeof AGENT_LIST_STATUSES)[number], number> {
+  const counts = Object.fromEntries(AGENT_LIST_STATUSES.map((s) => [s, 0])) as Record<(typeof AGENT_LIST_STATUSES)[number], number>;
+  for (const row of rows) {
+    // As agentListEntry's status: revoked, or its last state.
+    const status = (row.revokedAt !== null ? "revoked" : row.state) as (typeof AGENT_LIST_STATUSES)[number];
+    if (status in counts) counts[status]++;
+  }
+  return counts;
+}
+
 /** How many online agents (not revoked) have a clock flagged past `warnMs`: the gauge footfall_agents_clock_off. */
 export function clockOffCount(rows: readonly AgentRow[], warnMs: number): number {
   return agentList(rows, { statuses: ["online"] }, warnMs).filter((e) => e.clockWarn).length;

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
-import { clockOffCount } from "./agent-list-format.js";
+import { AGENT_LIST_STATUSES, agentStateCounts, clockOffCount } from "./agent-list-format.js";
 import type { Logger } from "./log.js";
 import { mqttConnected, type Services } from "./services.js";
 
@@ -15,12 +15,16 @@ export async function scrape(
   if (services.storage) {
     const warnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
     const { storage, metrics } = services;
-    const [clockOff, digests, heads] = await Promise.all([
-      storage.agents.listAll().then((rows) => clockOffCount(rows, warnMs), () => Number.NaN),
+    const [[clockOff, states], digests, heads] = await Promise.all([
+      storage.agents.listAll().then(
+        (rows) => [clockOffCount(rows, warnMs), agentStateCounts(rows)] as const,
+        () => [Number.NaN, null] as const,
+      ),
       storage.digests.list().catch(() => null),
       storage.webhooks.heads().catch(() => null),
     ]);
     metrics.agentsClockOff.set(clockOff);
+    for (const state of AGENT_LIST_STATUSES) metrics.agents.set({ state }, states ? states[state] : Number.NaN);
     // A failed period stays on its digest (failedPeriod) until it is sent; gaveUpAt says the scheduler stopped trying.
     const failing = digests?.filter((d) => d.failedPeriod !== null) ?? null;
     metrics.digestsFailing.set({ state: "retrying" }, failing ? failing.filter((d) => d.gaveUpAt === null).length : Number.NaN);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMetrics, INGEST_THREAD_PREFIX } from "./metrics.js";
-import { scrape } from "./metrics-listener.js";
+import { scrape, startMetricsListener } from "./metrics-listener.js";
+import { createLogger } from "./log.js";
 import { openSqliteStorage } from "./storage/sqlite.js";
 import { tempDir } from "../../test/support/wait.js";
 
@@ -78,6 +79,46 @@ describe("footfall_agents_clock_off", () => {
       expect(await gauge()).toBe("1");
       await storage.close();
       expect(await gauge()).toBe("Nan"); // (prom-client writes NaN so) the database does not answer: said, and the rest of the scrape serves
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe("footfall_agents", () => {
+  it("counts the agents by state, chain-wide (no store label), from the database at each scrape", async () => {
+    const dir = tempDir("footfall-agents-gauge-");
+    const storage = openSqliteStorage(dir.path);
+    try {
+      const now = Date.now();
+      const online = (ts: number) => ({ state: "online" as const, ts, kind: "camera" as const, version: "1.0.0" });
+      for (const [store, agent] of [["s1", "cam-1"], ["s1", "cam-2"], ["s2", "cam-1"], ["s2", "door-1"], ["s3", "old"]] as const) await storage.agents.add(store, agent, "camera", now);
+      await storage.agents.recordStatus("s1", "cam-1", online(now), now);
+      await storage.agents.recordStatus("s1", "cam-2", online(now), now);
+      await storage.agents.recordStatus("s2", "cam-1", online(now), now);
+      await storage.agents.recordStatus("s2", "cam-1", { ...online(now + 1), state: "offline" });
+      await storage.agents.recordStatus("s3", "old", online(now), now);
+      await storage.agents.revoke("s3", "old", now);
+      const metrics = createMetrics();
+      const states = async () =>
+        Object.fromEntries([...(await scrape({ metrics, mqtt: null, storage })).body.matchAll(/^footfall_agents\{(.*)\} (\S+)$/gm)].map((m) => [m[1], m[2]]));
+      expect(await states()).toEqual({ 'state="online"': "2", 'state="offline"': "1", 'state="never-seen"': "1", 'state="revoked"': "1" });
+      // cam-2 goes offline: said at the next scrape; the clock gauge is still there beside it.
+      await storage.agents.recordStatus("s1", "cam-2", { ...online(now + 2), state: "offline" });
+      expect(await states()).toEqual({ 'state="online"': "1", 'state="offline"': "2", 'state="never-seen"': "1", 'state="revoked"': "1" });
+      expect((await scrape({ metrics, mqtt: null, storage })).body).toMatch(/^footfall_agents_clock_off 0$/m);
+      // As Prometheus reads it: GET /metrics on the metrics listener, with its HELP.
+      const listener = await startMetricsListener({ metrics, mqtt: null, storage }, { host: "127.0.0.1", port: 0, log: createLogger("silent") });
+      try {
+        const body = await (await fetch(`${listener.url}`)).text();
+        expect(body).toMatch(/^# TYPE footfall_agents gauge$/m);
+        expect(body).toMatch(/^footfall_agents\{state="offline"\} 2$/m);
+      } finally {
+        await listener.close();
+      }
+      await storage.close();
+      // The database does not answer: NaN (prom-client writes Nan) for each state, and the rest of the scrape serves.
+      expect(await states()).toEqual({ 'state="online"': "Nan", 'state="offline"': "Nan", 'state="never-seen"': "Nan", 'state="revoked"': "Nan" });
     } finally {
       dir.remove();
     }

@@ -77,6 +77,12 @@ export function createMetrics(part: MetricsPart = "whole") {
       help: "Online agents whose clock is off the server's by more than FOOTFALL_CLOCK_WARN_MS (the Agents view's Clock flag, footfall agent list's !), read from the database at each scrape: every server of a chain says the chain's count",
       registers: front,
     }),
+    agents: new Gauge({
+      name: "footfall_agents",
+      help: "Agents by state: online, offline (said goodbye, or the broker sent its last will), never-seen (added, no status yet), revoked; read from the database at each scrape, so every server of a chain says the chain's; no store label (a chain of 1,000 stores is still 4 series): footfall agent list --status offline names them; alert on e.g. footfall_agents{state=\"offline\"} > 0",
+      labelNames: ["state"],
+      registers: front,
+    }),
     commitFailures: new Counter({ name: "footfall_commit_failures_total", help: "Group commits of events that failed (disk full, database locked or read-only)", registers: ingest }),
     overviewMemo: new Counter({
       name: "footfall_overview_memo_stores_total",
