@@ -10,6 +10,7 @@ import { stateOf } from "./routes/tokens.js";
 import { auditPage, auditSystem } from "./admin/audit.js";
 import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, isBrokerUserName, mosquittoFiles, readPasswdHashes, readUsersSpec, resolveUsers } from "./broker-files.js";
 import { VERSION } from "./version.js";
+import type { Logger } from "./log.js";
 import { openStorage } from "./storage.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentListOpened, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
@@ -94,17 +95,27 @@ function explainListenError(err: unknown, config: ServerConfig): unknown {
   return new Error(what);
 }
 
-/** Close cleanly on SIGINT/SIGTERM, telling `close` which signal it was (the JSON "footfall server stopped" line names it). */
-function closeOnSignal(close: (signal: NodeJS.Signals) => Promise<void>): void {
+/**
+ * Close cleanly on SIGINT/SIGTERM, telling `close` which signal it was (the JSON "footfall server stopped" line names it).
+ * Its own words are lines of the server's JSON log like the others (`signal`): "SIGINT: shutting down..." at info, a
+ * failed shutdown at error. With the log above their level (FOOTFALL_LOG_LEVEL=warn) a terminal still gets the words on stderr (a failure: always).
+ */
+function closeOnSignal(close: (signal: NodeJS.Signals) => Promise<void>, log: Logger): void {
   let stopping = false;
+  const say = (level: "info" | "error", fields: Record<string, unknown>, msg: string) => {
+    if (log.isLevelEnabled(level)) log[level](fields, msg);
+    else if (level === "error" || process.stderr.isTTY) process.stderr.write(`${msg}\n`);
+  };
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    process.stderr.write(`\n${signal}: shutting down...\n`);
+    // On a terminal, the ^C stays on a line of its own.
+    if (process.stderr.isTTY) process.stderr.write("\n");
+    say("info", { signal }, `${signal}: shutting down... (${signal} again stops at once)`);
     close(signal).then(
       () => process.exit(0),
       (err: Error) => {
-        process.stderr.write(`shutdown failed: ${err.message}\n`);
+        say("error", { signal, err: err.message }, `shutdown failed: ${err.message}`);
         process.exit(1);
       },
     );
@@ -130,7 +141,7 @@ program
     const server = await startServer(config).catch((err: unknown) => {
       throw explainListenError(err, config);
     });
-    closeOnSignal(server.close);
+    closeOnSignal(server.close, server.services.log);
   });
 
 program
@@ -155,7 +166,7 @@ program
     const demo = await runDemo(config, { ...opts, backfillHours }).catch((err: unknown) => {
       throw explainListenError(err, config);
     });
-    closeOnSignal(demo.close);
+    closeOnSignal(demo.close, demo.server.services.log);
   });
 
 const agent = program.command("agent").description("manage edge agents: add, list, revoke, import");

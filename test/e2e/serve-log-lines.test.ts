@@ -2,7 +2,8 @@
  * What `footfall serve` says in its JSON log about its own start and stop, as IT's log shipping reads it: a setting
  * of a chain's server given to a server alone is named once at start (it used to be ignored without a word), and
  * SIGTERM ends with a "footfall server stopped" line saying how long the stop took and what it finished (the
- * human "SIGTERM: shutting down..." on stderr stays). A real child process of the built CLI on SQLite.
+ * "SIGTERM: shutting down..." that starts the stop is a line of the same JSON log, not plain text among them). A real
+ * child process of the built CLI on SQLite.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { ServerProcess } from "../support/server-process.js";
@@ -25,6 +26,9 @@ describe("footfall serve's log at start and stop", () => {
     await server.stop();
     expect(server.exit).toMatchObject({ code: 0 });
     expect(server.output()).toContain("SIGTERM: shutting down...");
+    // A JSON line of the log like the others (old: plain text on stderr, which log shipping could not parse).
+    expect(server.logLines(/shutting down/)).toEqual([expect.objectContaining({ level: 30, service: "footfall", signal: "SIGTERM", msg: "SIGTERM: shutting down... (SIGTERM again stops at once)" })]);
+    expect(server.output().split("\n").filter((l) => l.includes("shutting down") && !l.startsWith("{"))).toEqual([]);
     const stopped = server.logLines(/^footfall server stopped$/);
     expect(stopped).toHaveLength(1);
     // The line names the signal that stopped it: IT's log shipping tells a deploy's SIGTERM from a Ctrl-C.
@@ -36,6 +40,7 @@ describe("footfall serve's log at start and stop", () => {
     await server!.stop("SIGINT");
     expect(server!.exit).toMatchObject({ code: 0 });
     expect(server!.output()).toContain("SIGINT: shutting down...");
+    expect(server!.logLines(/shutting down/).at(-1)).toMatchObject({ level: 30, signal: "SIGINT" });
     expect(server!.logLines(/^footfall server stopped$/).at(-1)).toMatchObject({ signal: "SIGINT", flushed: { messages: 0, events: 0, webhookAttempts: 0 } });
   });
 });
