@@ -120,7 +120,10 @@ describe("layout editor: a removed zone's id typed, and a past version's time", 
     expect(await page.getByTestId("save-layout").isDisabled()).toBe(true);
     await page.getByTestId("valid-from").fill(toLocalInput(at + MIN, "Europe/Paris"));
     await page.getByTestId("save-layout").click();
-    await expect.poll(() => page.getByTestId("editor-message").textContent()).toContain(`Saved as version ${theirs + 1}`);
+    // When it applies and until which version (a later one is in force now), not "Saved as version N." alone (session 47).
+    await expect
+      .poll(() => page.getByTestId("editor-message").textContent())
+      .toMatch(new RegExp(`^Saved as version ${theirs + 1}, in force from ${formatDateTimeZ(at + MIN, "Europe/Paris")} until version \\d+ on .+: a past span, whose figures are now read on it\\. The layout in force now is unchanged\\.`));
     const listed = (await t.shop.api.layouts("typed")).layouts;
     expect(listed.filter((l) => l.validFrom === at).map((l) => l.version)).toEqual([theirs]);
     // Saved: no warning that the version at that time (the one just saved) "is not replaced" under "Saved as version ...",

@@ -292,7 +292,9 @@ describe("layout editor: the date a new version takes effect", () => {
     await page.getByTestId("store-name").press("Enter");
     // The move "was on Monday": a day before the version saved a week ago, which would take over again.
     await page.getByTestId("valid-from").fill(toLocalInput(changeAt - DAY, layout.timezone));
-    await expect.poll(() => page.getByTestId("valid-from-superseded").textContent()).toMatch(new RegExp(`^Version ${layout.version} takes effect later, from .*: this version would be in force only until then`));
+    // Version N has been in force for a week: said in the past tense, not "takes effect later" (session 47's walk-through).
+    const since = `Version ${layout.version} has been in force since ${formatDateTimeZ(layout.validFrom, layout.timezone)}, 24 h after the time you typed (${formatDateTimeZ(changeAt - DAY, layout.timezone)}): this version would be in force only in between, in the past, and not now`;
+    await expect.poll(() => page.getByTestId("valid-from-superseded").textContent()).toContain(since);
     await shot(page, "editor-valid-from-superseded");
     // From now on it is the current layout: nothing to warn about.
     await page.getByTestId("valid-from").fill(toLocalInput(Date.now(), layout.timezone));

@@ -44,9 +44,9 @@ export function formatLag(ms: number | null | undefined): string {
 /** How long ago `ts` was, relative to `now`: `just now`, `12 s ago`, `5 min ago`, ... (core's, as `footfall agent list` says it). */
 export { formatAgo } from "@footfall/core";
 
-/** Date and time in a time zone, e.g. `Sun 22 Nov, 09:15`. */
-export function formatDateTime(ts: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(ts);
+/** Date and time in a time zone, e.g. `Sun 22 Nov, 09:15` (`Sun 22 Nov, 09:15:07` with seconds). */
+export function formatDateTime(ts: number, timeZone: string, opts: { seconds?: boolean } = {}): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", ...(opts.seconds ? { second: "2-digit" } : {}) }).format(ts);
 }
 
 export function formatDate(ts: number, timeZone: string): string {
@@ -111,9 +111,9 @@ export function formatTime(ts: number, timeZone: string, opts: { seconds?: boole
   return opts.label === false ? t : `${t} ${zoneAbbr(ts, timeZone)}`;
 }
 
-/** Date and time in the store's zone, labelled with it: `Sun 22 Nov, 09:15 CET`. */
-export function formatDateTimeZ(ts: number, timeZone: string): string {
-  return `${formatDateTime(ts, timeZone)} ${zoneAbbr(ts, timeZone)}`;
+/** Date and time in the store's zone, labelled with it: `Sun 22 Nov, 09:15 CET` (`Sun 22 Nov, 09:15:07 CET` with seconds). */
+export function formatDateTimeZ(ts: number, timeZone: string, opts: { seconds?: boolean } = {}): string {
+  return `${formatDateTime(ts, timeZone, opts)} ${zoneAbbr(ts, timeZone)}`;
 }
 
 /** Minutes east of UTC of `timeZone` at `ts` (core's calendar, to the whole minute). */

@@ -12,6 +12,7 @@ import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
 import { useNow } from "../hooks/useNow.js";
 import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
+import { savedText, supersededNote } from "../model/editor-notes.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { versionPeriods } from "../model/versions.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
@@ -222,6 +223,9 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         const over = replacedAtSave !== null ? ` It replaces version ${replacedAtSave}, saved for the same time, whose number is not used again.` : "";
         dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, timeZone)}, when the store's agents get it.${over} Until then the version in force stays, and the figures are counted on it.` } });
         if (replacedAtSave !== null) void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
+      } else {
+        // From a past time (or now): when it applies and until which version, not "Saved as version 4." alone.
+        dispatch({ type: "notify", message: { tone: "info", text: savedText(versions.data ?? [], saved, Date.now(), timeZone) } });
       }
       versions.reload();
     } catch (err) {
@@ -322,9 +326,9 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
           Version {pastAt.version} {pastUntil ? `was in force from ${formatDateTimeZ(pastAt.validFrom, timeZone)} until ${formatDateTimeZ(pastUntil.validFrom, timeZone)}` : `has been in force since ${formatDateTimeZ(pastAt.validFrom, timeZone)}`}, the time in “Valid from”: a past version is not replaced (history is kept: the figures were counted on it). To change the layout from now, set “Valid from” to now; to change how the figures are read since then, choose a later time (a minute later, say): version {pastAt.version} stays in force until it.
         </div>
       )}
-      {takenOver && dirty && (
+      {takenOver && validFromMs !== null && dirty && (
         <div className="alert warn" role="status" data-testid="valid-from-superseded">
-          Version {takenOver.version} takes effect later, from {formatDateTimeZ(takenOver.validFrom, timeZone)}: this version would be in force only until then, and the store would go back to version {takenOver.version} after it. To make this the current layout, choose a time from then on.
+          {supersededNote(versions.data ?? [], takenOver, validFromMs, now, timeZone)}
         </div>
       )}
       <div className="editor-grid">
