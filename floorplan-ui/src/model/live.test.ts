@@ -9,6 +9,9 @@ import {
   rememberedAckName,
   attentionReason,
   capacityState,
+  cardStateLine,
+  STATE_STYLE,
+  type CapacityState,
   connectionNotice,
   liveScene,
   notCountedText,
@@ -269,6 +272,32 @@ describe("attentionReason", () => {
         if (reason) for (const part of reason.split(", ")) expect(part).toMatch(/ (over|at capacity|busy)$/);
       }),
     );
+  });
+});
+
+describe("cardStateLine", () => {
+  const STATES: CapacityState[] = ["ok", "busy", "full", "over", "none"];
+  const names = ["a", "b", "c"];
+  it("follows the store's own state in word and colour, whatever the card's attention; 'Not counted now' in grey when no zone is counted", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...STATES), fc.constantFrom(...STATES), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 300 }), fc.option(fc.constant("Closed now · opens at 08:00"), { nil: null }), (state, attention, notCounted, total, closed) => {
+        const scene = { total, capacity: 185, state, ratio: total / 185, zones: names.map((name) => ({ name })) as never, partial: names.slice(0, notCounted) };
+        const line = cardStateLine(scene, attention, closed);
+        if (closed && (attention === "ok" || attention === "none")) expect(line).toMatchObject({ kind: "closed", text: closed });
+        else if (notCounted === names.length) expect(line).toEqual({ kind: "not-counted", text: "Not counted now", ink: STATE_STYLE.none.ink, fill: STATE_STYLE.none.fill });
+        else {
+          expect(line.kind).toBe(state);
+          expect(line.text.startsWith(`${stateText(total, 185, state)} · `)).toBe(true);
+          // The colour is the state's own: never an "OK" in the alert's red.
+          expect([line.ink, line.fill]).toEqual([STATE_STYLE[state].ink, STATE_STYLE[state].fill]);
+        }
+      }),
+    );
+  });
+  it("the walk-through's case: an alert firing over a store nothing counts, and over one at 5 % still counted", () => {
+    const zones = [{ name: "Bakery" }, { name: "Dairy" }] as never;
+    expect(cardStateLine({ total: 9, capacity: 185, state: "ok", ratio: 9 / 185, zones, partial: ["Bakery", "Dairy"] }, "over", null)).toMatchObject({ text: "Not counted now", ink: STATE_STYLE.none.ink });
+    expect(cardStateLine({ total: 9, capacity: 185, state: "ok", ratio: 9 / 185, zones, partial: [] }, "over", null)).toMatchObject({ kind: "ok", ink: STATE_STYLE.ok.ink });
   });
 });
 

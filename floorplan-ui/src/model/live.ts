@@ -4,7 +4,7 @@
  * worst first, alerts for anything over capacity and since when it is.
  */
 import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
-import { formatTime } from "./format.js";
+import { formatPercent, formatTime } from "./format.js";
 import type { LiveQueueRow } from "../api/queues.js";
 import { queueAlertNow, queueRowAlertNow } from "./queues.js";
 import { nameShown } from "./names.js";
@@ -175,6 +175,23 @@ export function partialText(scene: Pick<LiveScene, "partial" | "zones">): string
   if (names.length === 0) return null;
   if (names.length === scene.zones.length) return "Nothing counted now: no zone is counted, so this is the count from before; look at the store yourself";
   return `Partial: ${names.length > 3 ? `${names.length} zones` : names.join(", ")} not counted now`;
+}
+
+/**
+ * The store card's state line: its words and colours. They follow the store's own state, not the card's attention
+ * (an alert firing makes the card red, but a store at 5 % is "OK" in green, not a red "OK"); a store whose zones
+ * are all not counted says "Not counted now" in grey (its figure is from before, as the partial line says), not
+ * "OK"; a store closed by its hours, with nothing calling for attention, says so and when it opens (`closedText`).
+ */
+export function cardStateLine(
+  scene: Pick<LiveScene, "total" | "capacity" | "state" | "ratio" | "partial" | "zones">,
+  attention: CapacityState,
+  closedText: string | null,
+): { kind: CapacityState | "not-counted" | "closed"; text: string; ink: string; fill: string } {
+  if (closedText && (attention === "ok" || attention === "none")) return { kind: "closed", text: closedText, ink: STATE_STYLE[attention].ink, fill: STATE_STYLE[attention].fill };
+  if (scene.zones.length > 0 && scene.partial.length >= scene.zones.length) return { kind: "not-counted", text: "Not counted now", ink: STATE_STYLE.none.ink, fill: STATE_STYLE.none.fill };
+  const own = STATE_STYLE[scene.state];
+  return { kind: scene.state, text: `${stateText(scene.total, scene.capacity, scene.state)} · ${formatPercent(scene.ratio ?? 0)}`, ink: own.ink, fill: own.fill };
 }
 
 /**

@@ -15,8 +15,8 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
-import { alertNow, attentionReason, BUSY_AT, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
-import { formatAgo, formatPercent, formatTime, zoneAbbr } from "../model/format.js";
+import { alertNow, attentionReason, BUSY_AT, cardStateLine, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
+import { formatAgo, formatTime, zoneAbbr } from "../model/format.js";
 import { openingOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
 import { PlanStage } from "../components/PlanStage.js";
@@ -121,6 +121,9 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   const notice = connectionNotice(live.status, live.error);
   const reason = attentionReason(scene);
   const partial = partialText(scene);
+  // The card's state line: its word and colour follow the store's own state ("OK" green even while an alert makes the
+  // card red; the reason after it in the card's colour), "Not counted now" in grey when no zone is counted.
+  const line = cardStateLine(scene, attention, closedText);
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
   const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
   const hasQueues = layout.zones.some((z) => z.kind === "queue");
@@ -186,14 +189,19 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
             {scene.capacity !== null ? (
               <>
                 <div className="meter" aria-hidden>
-                  <div style={{ width: `${Math.min(100, (scene.ratio ?? 0) * 100)}%`, background: own.fill }} />
+                  <div style={{ width: `${Math.min(100, (scene.ratio ?? 0) * 100)}%`, background: line.kind === "not-counted" ? line.fill : own.fill }} />
                 </div>
-                <div className="live-state" style={{ color: card.ink }} data-testid="live-state">
-                  <span className="dot" style={{ background: card.fill }} />
+                <div className="live-state" style={{ color: line.ink }} data-testid="live-state" data-line={line.kind}>
+                  <span className="dot" style={{ background: line.fill }} />
                   {/* One inline run, so the reason wraps as text after the figure, not as a column of its own. */}
                   <span>
-                    {closedText && (attention === "ok" || attention === "none") ? closedText : `${stateText(scene.total, scene.capacity, scene.state)} · ${formatPercent(scene.ratio ?? 0)}`}
-                    {reason && <span className="live-state-reason" data-testid="live-state-reason"> · {reason}</span>}
+                    {line.text}
+                    {reason && (
+                      <span className="live-state-reason" style={{ color: card.ink }} data-testid="live-state-reason">
+                        {" "}
+                        · {reason}
+                      </span>
+                    )}
                   </span>
                 </div>
               </>
@@ -209,22 +217,17 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                 const s = STATE_STYLE[z.state];
                 const over = z.state === "over";
                 if (z.notCounted) {
-                  // Nothing counts it now: no figure that reads as live; since when and which agents, as the queue tile says.
-                  // The label goes on the line under the name, before since when: beside the name it took the name's room
-                  // ("Aisle 2 s…" where a counted zone's name was whole).
+                  // Nothing counts it now: no figure that reads as live; a grey "Not counted now" where a counted zone has
+                  // its figure and state (no wider than those, so the name keeps as much room: "Aisle 2 s…" when the label
+                  // and a dash took it), since when and which agents on one short line under the name, and no bar: two
+                  // lines a row, so the demo's twelve fit a kiosk with an alert (three lines a row showed 8 at 1024x768).
                   return (
                     <li key={z.id} className="not-counted" data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state="not-counted" data-offline-since={z.notCounted.since}>
                       <span className="zname">{z.name}</span>
-                      <span className="zfig muted" aria-hidden>
-                        –
+                      <span className="zstate">Not counted now</span>
+                      <span className="zsince" data-testid={`live-zone-offline-${z.id}`}>
+                        {notCountedText(z.notCounted, timeZone)}
                       </span>
-                      <span className="znotcounted">
-                        <span className="zstate">Not counted now</span>{" "}
-                        <span className="zsince" data-testid={`live-zone-offline-${z.id}`}>
-                          {notCountedText(z.notCounted, timeZone)}
-                        </span>
-                      </span>
-                      <span className="zbar" aria-hidden />
                     </li>
                   );
                 }

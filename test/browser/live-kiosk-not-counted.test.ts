@@ -1,0 +1,92 @@
+/**
+ * The floor staff kiosk on the demo's twelve zones (the checkout queue among them) with an alert
+ * firing, then with its only agent offline so that no zone is counted. A walk-through found, in that
+ * state, 8 of the 12 zone rows in sight at 1024x768 and 10 at 768x1024 (the list scrolls, and a
+ * kiosk has no one to scroll it), and the store card saying a red "OK · 5 %": a store nothing counts
+ * said OK, and OK was red (the alert's colour). Now every row is inside the list and the window in
+ * both orientations, and the card's word and colour follow the state: "OK" in the OK colour while
+ * counted, "Not counted now" in grey once nothing is.
+ */
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { DEMO_LAYOUT, topics } from "@footfall/core";
+import { shot } from "./helpers/browser.js";
+import { withShop } from "./helpers/shop.js";
+
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 768, height: 1024 },
+] as const;
+const ZONES = DEMO_LAYOUT.zones.map((z) => z.id as string);
+/** The card's colours for OK (STATE_STYLE.ok.ink) and for the red states (full, over). */
+const OK_INK = "rgb(22, 101, 52)";
+const RED_INKS = ["rgb(153, 27, 27)", "rgb(127, 29, 29)"];
+
+const t = withShop({
+  server: { httpPort: 19802, mqttPort: 19803, metricsPort: 19804 },
+  setup: async (t) => {
+    await t.shop.api.putLayout(t.shop.store, { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 86_400_000 });
+    const now = Date.now();
+    // cam-1 counts every zone (one person in each, three in the bakery): once it is offline, nothing is counted.
+    await t.shop.publish([...ZONES.map((z, i) => t.shop.events.enter(`v${i}`, z, now - 60_000 + i)), ...["a", "b"].map((v, i) => t.shop.events.enter(v, "bakery", now - 30_000 + i))]);
+    // An alert that fires while every zone is OK: the bakery above 10 % of its 15 (3 people, 20 %).
+    const rule = await t.shop.api.request("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "occupancy", zone: "bakery", threshold: 0.1, forSeconds: 0, cooldownSeconds: 0, enabled: true, name: "Bakery busy" });
+    expect(rule.status).toBe(201);
+  },
+});
+
+function status(state: "online" | "offline") {
+  return t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
+}
+
+/** The zone rows wholly inside both the list's box and the window, the page's and the list's scrolling, and the card's state line. */
+const seen = (page: Page) =>
+  page.evaluate((zones) => {
+    const list = document.querySelector(".live-zones")!;
+    const box = list.getBoundingClientRect();
+    const inSight = zones.filter((z) => {
+      const r = document.querySelector(`[data-testid="live-zone-${z}"]`)?.getBoundingClientRect();
+      return r && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= 0 && r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5;
+    });
+    const state = document.querySelector('[data-testid="live-state"]') as HTMLElement;
+    return {
+      inSight: inSight.length,
+      pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1,
+      cutNames: [...document.querySelectorAll(".live-zones .zname")].filter((n) => n.scrollWidth > n.clientWidth + 1).map((n) => n.textContent),
+      word: state.textContent ?? "",
+      ink: getComputedStyle(state).color,
+    };
+  }, ZONES);
+
+describe("the kiosk with the demo's twelve zones, an alert, and nothing counted", () => {
+  it("while counted with an alert firing: the card's OK is in the OK colour, not the alert's red", async () => {
+    await status("online");
+    const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
+    await page.locator('[data-testid="live-zone-bakery"][data-occupancy="3"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="alert-banner"][data-firing="true"]').waitFor({ timeout: 20_000 });
+    const s = await seen(page);
+    expect(s.word).toMatch(/^OK · \d+ %/);
+    expect(s.ink).toBe(OK_INK);
+    await page.close();
+  });
+
+  it("once nothing is counted: every zone's row in sight at 1024x768 and 768x1024, and the card says 'Not counted now', not a red OK", async () => {
+    await status("offline");
+    const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
+    await page.locator('[data-testid="live-zone-bakery"][data-state="not-counted"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="live-zone-checkout-queue"][data-state="not-counted"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="alert-banner"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="live-partial"]').waitFor({ timeout: 20_000 });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(300);
+      await shot(page, `live-kiosk-not-counted-${size.width}x${size.height}`);
+      const s = await seen(page);
+      expect({ size, inSight: s.inSight, pageScrolls: s.pageScrolls, cutNames: s.cutNames }).toEqual({ size, inSight: ZONES.length, pageScrolls: false, cutNames: [] });
+      expect(s.word).toMatch(/^Not counted now/);
+      expect(s.word).not.toMatch(/\bOK\b/);
+      expect(RED_INKS).not.toContain(s.ink);
+    }
+    await page.close();
+  });
+});
