@@ -58,4 +58,28 @@ describe("agent status in the server's log", () => {
     const logged = lines.filter((l) => l.msg === "agent status").map((l) => `${l.agent as string} ${l.state as string} ${l.level === 30 ? "info" : l.level === 20 ? "debug" : String(l.level)}`);
     expect(logged).toEqual(["cam-1 online info", "cam-1 online debug", "cam-2 online info", "cam-1 online debug", "cam-1 offline info", "cam-1 offline debug", "cam-1 online info"]);
   });
+
+  it("folds simulated agents' changes (the chain demo's) into one line per state, each agent's at debug; a real agent's stays its own", async () => {
+    const agents = server.services.storage.agents;
+    const stores = ["c1", "c2", "c3", "c4"];
+    const clients = await Promise.all(
+      stores.map(async (store) => {
+        const c = await agents.add(store, "sim-1", "sim", Date.now());
+        return connectMqtt({ url: `mqtt://127.0.0.1:${server.mqttPort}`, username: c.username, password: c.password }, { clientId: `${store}-sim-1` });
+      }),
+    );
+    const status = (state: string) => JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "1.0.0" });
+    const from = lines.length;
+    try {
+      for (const [i, client] of clients.entries()) await client.publishAsync(topics.status(stores[i]!, "sim-1"), status("online"), { qos: 1 });
+      await waitFor("the fold's line", () => lines.slice(from).some((l) => l.msg === "4 simulated agents online (c1/sim-1 … c4/sim-1)"), { timeoutMs: 10_000 });
+    } finally {
+      await Promise.all(clients.map((c) => c.endAsync()));
+    }
+    const after = lines.slice(from);
+    // Old server: four info "agent status" lines, one per agent.
+    expect(after.filter((l) => l.level === 30).map((l) => l.msg)).toEqual(["4 simulated agents online (c1/sim-1 … c4/sim-1)"]);
+    expect(after.filter((l) => l.level === 30)[0]).toMatchObject({ state: "online", agents: 4, first: "c1/sim-1", last: "c4/sim-1" });
+    expect(after.filter((l) => l.level === 20 && l.msg === "agent status").map((l) => l.store)).toEqual(stores);
+  });
 });

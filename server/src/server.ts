@@ -19,6 +19,7 @@ import { LayoutSchedule, sendInForce as sendLayoutInForce } from "./mqtt/layout-
 import { MqttStatePublisher } from "./mqtt/state-publisher.js";
 import { queueFiguresForAlerts } from "./analytics/queues.js";
 import { createLogger, redactUrl, type Logger } from "./log.js";
+import { statusFold } from "./status-fold.js";
 import { createMetrics } from "./metrics.js";
 import { MqttAuthenticator } from "./auth/mqtt-auth.js";
 import { startEmbeddedBroker } from "./mqtt/embedded-broker.js";
@@ -315,6 +316,8 @@ export async function startHalf(
   const agentsKnown = agentLookup((store, agent) => storage.agents.get(store, agent));
   /** Each agent's state as last logged (store/agent -> online, offline). */
   const loggedStates = new Map<string, string>();
+  /** Simulated agents' changes (the chain demo's 50 at once) in one line per state; a real agent's stay its own. */
+  const simStatus = statusFold(log);
   /**
    * Each agent's offline spans (the forecast's ended outages): written when its state changes, or at
    * the first status this process stores for it (a restart, a chain shard taken over: another server
@@ -359,7 +362,8 @@ export async function startHalf(
       const key = `${store}/${agent}`;
       const changed = loggedStates.get(key) !== status.value.state;
       loggedStates.set(key, status.value.state);
-      if (changed) log.info({ store, agent, state: status.value.state }, "agent status");
+      if (changed && status.value.kind === "sim") simStatus.add(store, agent, status.value.state);
+      else if (changed) log.info({ store, agent, state: status.value.state }, "agent status");
       else log.debug({ store, agent, state: status.value.state }, "agent status");
       // An agent gone offline (or back) may leave a zone nobody counts (or count it again): its MQTT states say so at once.
       if (changed) mqttState?.touch([store]);
@@ -610,6 +614,7 @@ export async function startHalf(
           await cluster.close().catch((err: Error) => log.warn({ err: err.message }, "leaving the chain failed; the shards move when their leases run out"));
         else await transport.close().catch(() => {});
         await ingest.drained();
+        simStatus.flush();
         await retention.stop();
         // The evaluator first: an alert its last evaluation stores is queued for the webhooks before they stop (else it
         // would be stored as firing, restored as such at the next start, and never sent).
