@@ -22,6 +22,23 @@ describe("simulated agents' state changes folded", () => {
     expect(infos(lines)).toEqual(["50 simulated agents online (store-0001/sim-1 … store-0050/sim-1)"]);
     expect(lines.filter((l) => l.level === 20 && l.msg === "agent status")).toHaveLength(50);
     expect(lines.find((l) => l.level === 30)).toMatchObject({ state: "online", agents: 50, first: "store-0001/sim-1", last: "store-0050/sim-1" });
+    lines.length = 0;
+    // Over seconds (a loaded machine): one line still, once a second passes without a change.
+    for (const s of stores) {
+      fold.add(s, "sim-1", "offline");
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(infos(lines)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(STATUS_FOLD_MS);
+    expect(infos(lines)).toEqual(["50 simulated agents offline (store-0001/sim-1 … store-0050/sim-1)"]);
+    // A change every half second for ever: a line at most 10 s after the first.
+    lines.length = 0;
+    for (let i = 0; i < 22; i++) {
+      fold.add(stores[i]!, "sim-1", "online");
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(infos(lines)).toEqual(["20 simulated agents online (store-0001/sim-1 … store-0020/sim-1)"]);
+    fold.flush();
     // The stop: flushed at once by the server's close, not a second later.
     for (const s of stores) fold.add(s, "sim-1", "offline");
     fold.flush();

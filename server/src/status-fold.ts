@@ -1,13 +1,16 @@
 /**
  * The state changes of simulated agents (kind "sim": the chain demo's 50 stores' agents come online
- * within a second of each other, and go offline so at its stop) folded into one log line per state:
+ * within seconds of each other, and go offline so at its stop) folded into one log line per state
+ * (those until a second without a change, at most 10 s):
  * "50 simulated agents online (store-0001/sim-1 … store-0050/sim-1)", each agent's own line at debug.
  * A fold of one agent is its usual "agent status" line. Real agents' lines are not folded.
  */
 import type { Logger } from "./log.js";
 
-/** How long a fold waits, after the first change it holds, for more (ms). */
+/** A fold is logged once no change has come for this long (ms)... */
 export const STATUS_FOLD_MS = 1000;
+/** ...or this long after its first change, whichever comes first (ms). */
+export const STATUS_FOLD_MAX_MS = 10_000;
 
 export interface StatusFold {
   /** A simulated agent's state changed (logged by itself at debug; at info in its fold). */
@@ -22,10 +25,12 @@ export function foldText(state: string, ids: readonly string[]): string {
   return `${ids.length} simulated agents ${state} (${list})`;
 }
 
-export function statusFold(log: Logger, windowMs = STATUS_FOLD_MS): StatusFold {
+export function statusFold(log: Logger, windowMs = STATUS_FOLD_MS, maxMs = STATUS_FOLD_MAX_MS): StatusFold {
   /** Per state, the agents whose change to it is held (the last change of an agent wins). */
   let held = new Map<string, string>();
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the fold's first change came. */
+  let firstAt = 0;
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -45,7 +50,11 @@ export function statusFold(log: Logger, windowMs = STATUS_FOLD_MS): StatusFold {
       const id = `${store}/${agent}`;
       held.delete(id); // its latest change goes last
       held.set(id, state);
-      timer ??= setTimeout(flush, windowMs);
+      // The agents of a chain come online over a few seconds on a loaded machine: the fold waits for a quiet second.
+      const now = Date.now();
+      if (timer) clearTimeout(timer);
+      else firstAt = now;
+      timer = setTimeout(flush, Math.max(0, Math.min(windowMs, firstAt + maxMs - now)));
       timer.unref?.();
     },
     flush,
