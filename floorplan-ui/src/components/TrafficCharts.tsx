@@ -11,6 +11,7 @@ import type { Coverage } from "../model/coverage.js";
 import { trafficCsv, weekGridCsv } from "../model/exports.js";
 import { dayOf } from "../model/range.js";
 import { NO_DATA_FILL } from "../model/heatmap.js";
+import { weekGridClosed } from "../model/week-closed.js";
 import { closedForecastRuns, slotForecastText, withForecast } from "../model/forecast.js";
 import { closedRuns } from "../model/hours.js";
 import { alertsApi } from "../api/alerts.js";
@@ -57,6 +58,8 @@ export function TrafficCharts({
   // forecast, to the end of the day too (asked only up to now, every hour still to come read as closed).
   const openTo = withFc ? Math.max(range.to, now) + 25 * 3_600_000 : range.to;
   const open = useQ(["open-intervals", store, range.from, openTo], () => alertsApi(api.token).openIntervals(store, range.from, openTo), { enabled: bucket === "hour" });
+  // The week grid's closed cells, by the same hours (and their history), whatever the chart's bucket.
+  const openGrid = useQ(["open-intervals", store, range.from, range.to], () => alertsApi(api.token).openIntervals(store, range.from, range.to));
 
   const what = useZones ? "Enters (all zones: this layout has no entrance)" : "Store enters";
   const bars = useMemo(() => {
@@ -129,14 +132,19 @@ export function TrafficCharts({
     // The cells holding open hours nobody counted the entrance: an amber border and their hours said, so they do not read as quiet hours.
     const notCounted = weekGridNotCounted(hourly.data.buckets, hourly.data.outages);
     const nc = (h: number, d: number) => notCounted.get(`${d}|${h}`) ?? 0;
+    // Hours the store was closed throughout the range, nobody counted in them: "closed", hatched grey, not the scale's 0 (a dead hour of an open store).
+    const closedKeys = weekGridClosed(hourly.data.buckets, openGrid.data, coverage);
+    const closed = new Set(g.cells.filter(([h, d, v]) => v === 0 && closedKeys.has(`${d}|${h}`)).map(([h, d]) => `${d}|${h}`));
+    const isClosed = (c: readonly [number, number, number | null]) => closed.has(`${c[1]}|${c[0]}`);
     const cell = (p: { seriesIndex: number; value: [number, number, number] }) =>
-      `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/>${p.seriesIndex === 1 ? "no data in this range" : `<b>${formatCount(p.value[2])}</b> enters`}${
+      `${WEEKDAYS[p.value[1]]} ${String(p.value[0]).padStart(2, "0")}:00 – ${String(p.value[0] + 1).padStart(2, "0")}:00<br/>${p.seriesIndex === 1 ? "no data in this range" : p.seriesIndex === 2 ? "closed (opening hours)" : `<b>${formatCount(p.value[2])}</b> enters`}${
         p.seriesIndex === 0 && nc(p.value[0], p.value[1]) ? `<br/>not counted ${nc(p.value[0], p.value[1])} h: entrance offline` : ""
       }`;
     const amber = { borderColor: "#d97706", borderWidth: 2.5, borderRadius: 3 };
     return {
       ...g,
       notCounted,
+      closed,
       outage: hourly.data.outages,
       option: {
         grid: { left: 44, right: 12, top: 8, bottom: 56 },
@@ -147,20 +155,23 @@ export function TrafficCharts({
           { seriesIndex: 0, min: 0, max: Math.max(1, g.max), orient: "horizontal", left: "center", bottom: 0, itemHeight: 180, itemWidth: 10, calculable: false, inRange: { color: VIRIDIS }, text: [formatCount(Math.max(1, g.max)), "0"], textStyle: { fontSize: 11, color: "#64748b" } },
           // Cells with no data: their own grey, never a colour of the scale.
           { seriesIndex: 1, show: false, min: 0, max: 1, inRange: { color: [NO_DATA_FILL, NO_DATA_FILL] } },
+          { seriesIndex: 2, show: false, min: 0, max: 1, inRange: { color: [CLOSED_FILL, CLOSED_FILL] } },
         ],
         series: [
           {
             type: "heatmap",
-            data: g.cells.filter((c) => c[2] !== null).map((c) => (nc(c[0], c[1]) ? { value: c, itemStyle: amber } : c)),
+            data: g.cells.filter((c) => c[2] !== null && !isClosed(c)).map((c) => (nc(c[0], c[1]) ? { value: c, itemStyle: amber } : c)),
             itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 },
             emphasis: { itemStyle: { borderColor: "#0f172a" } },
           },
           // Cells no hour with data falls in: grey, "no data", never the colour of 0.
           { type: "heatmap", data: g.cells.filter((c) => c[2] === null).map(([h, d]) => [h, d, 0]), itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3 } },
+          // Closed hours (opening hours): hatched grey, as the traffic chart shades them.
+          { type: "heatmap", name: "Closed", data: g.cells.filter(isClosed).map(([h, d]) => [h, d, 0]), itemStyle: { borderColor: "#ffffff", borderWidth: 1.5, borderRadius: 3, decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 3], rotation: -Math.PI / 4, color: "rgba(71, 85, 105, 0.35)" } } },
         ],
       },
     };
-  }, [hourly.data, useZones, coverage]);
+  }, [hourly.data, useZones, coverage, openGrid.data]);
 
   // The chart is drawn (its shading and forecast with it) unless the range has no data, or no enter and no forecast.
   const drawn = !!bars && bars.total !== null && !(bars.total === 0 && !bars.forecast);
@@ -211,6 +222,7 @@ export function TrafficCharts({
         <div className="card-h">
           <h2 id="grid-h">Hour of day × weekday</h2>
           <span className="hint">{grid && grid.covered < 7 * 24 ? "total over the range · grey: no data" : "total over the range"}</span>
+          {!!grid?.closed.size && <span className="hint" data-testid="week-grid-closed" data-cells={grid.closed.size} title="From the store's opening hours, as they were each day">hatched: closed</span>}
           {grid?.outage && (
             <span className="hint warn-text" data-testid="week-grid-not-counted" data-hours={grid.outage.hours} title={`${trafficOutageNote(grid.outage, timeZone)}: ${OUTAGE_MEANS}`}>
               amber border: not counted {grid.outage.hours} h
@@ -224,7 +236,7 @@ export function TrafficCharts({
           {hourly.status === "error" ? <ErrorState error={hourly.error} onRetry={hourly.reload} /> : !grid ? <Loading /> : grid.covered === 0 ? <Empty title="No data in this range" icon="chart" /> : grid.total === 0 ? <NoEnters outage={grid.outage} timeZone={timeZone} testId="week-grid-no-enters" /> : (
             <>
               <Chart option={grid.option} height={240} label="Enters by hour of day and weekday" testId="week-grid" />
-              <GridTable cells={grid.cells} notCounted={grid.notCounted} />
+              <GridTable cells={grid.cells} notCounted={grid.notCounted} closed={grid.closed} />
             </>
           )}
         </div>
@@ -243,8 +255,11 @@ function NoEnters({ outage, timeZone, testId }: { outage: TrafficAnswer["outages
   );
 }
 
-/** The week grid as a table for screen readers: a row per weekday, a column per hour, "no data" spelt out. */
-function GridTable({ cells, notCounted }: { cells: readonly [number, number, number | null][]; notCounted: ReadonlyMap<string, number> }) {
+/** The hatch's ground in the week grid: closed hours, lighter than "no data" grey's neighbours on the scale, never a colour of it. */
+const CLOSED_FILL = "#cbd5e1";
+
+/** The week grid as a table for screen readers: a row per weekday, a column per hour, "no data" and "closed" spelt out. */
+function GridTable({ cells, notCounted, closed }: { cells: readonly [number, number, number | null][]; notCounted: ReadonlyMap<string, number>; closed: ReadonlySet<string> }) {
   const at = new Map(cells.map(([h, d, v]) => [`${d}|${h}`, v]));
   return (
     <div className="sr-only">
@@ -260,9 +275,10 @@ function GridTable({ cells, notCounted }: { cells: readonly [number, number, num
               {Array.from({ length: 24 }, (_, h) => {
                 const v = at.get(`${d}|${h}`);
                 const nc = notCounted.get(`${d}|${h}`);
+                const shut = closed.has(`${d}|${h}`);
                 return (
-                  <td key={h} data-not-counted={nc || undefined}>
-                    {v === null || v === undefined ? "no data" : formatCount(v)}
+                  <td key={h} data-not-counted={nc || undefined} data-closed={shut || undefined} title={shut ? "closed (opening hours)" : undefined}>
+                    {v === null || v === undefined ? "no data" : shut ? "closed" : formatCount(v)}
                     {nc ? ` (not counted ${nc} h: entrance offline)` : ""}
                   </td>
                 );
