@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { waitFor } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
 import { putDailyHours } from "./helpers/store.js";
+import { shot } from "./helpers/browser.js";
 
 const HOUR = 3_600_000;
 const parisHour = (ts: number) => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", hour: "2-digit", hourCycle: "h23" }).format(ts));
@@ -33,6 +34,8 @@ describe("the hour × weekday grid and the store's opening hours", () => {
     const hint = page.getByTestId("week-grid-closed");
     await hint.waitFor({ timeout: 15_000 });
     expect(await hint.textContent()).toBe("hatched: closed");
+    await page.getByTestId("week-grid").scrollIntoViewIfNeeded();
+    await shot(page, "week-grid-closed");
     const cells = await page
       .getByTestId("week-grid-table")
       .locator("tbody tr")
