@@ -58,6 +58,19 @@ const seen = (page: Page) =>
     };
   }, ZONES);
 
+/** Each zone's label on the plan (its Konva texts joined) and the size of its shape on screen, px. */
+const planLabels = (page: Page) =>
+  page.evaluate(() => {
+    type Node = { id(): string; find(sel: string): Node[]; text?: () => string; getClientRect(): { width: number; height: number } };
+    const K = (window as unknown as { Konva: { stages: Node[] } }).Konva;
+    return K.stages
+      .flatMap((s) => s.find(".live-zone"))
+      .map((g) => {
+        const r = g.find("Line")[0]!.getClientRect();
+        return { id: g.id().replace(/^zone-/, ""), text: g.find(".zone-label").map((l) => l.text!()).join(" "), width: r.width, height: r.height };
+      });
+  });
+
 describe("the kiosk with the demo's twelve zones, an alert, and nothing counted", () => {
   it("while counted with an alert firing: the card's OK is in the OK colour, not the alert's red", async () => {
     await status("online");
@@ -86,6 +99,26 @@ describe("the kiosk with the demo's twelve zones, an alert, and nothing counted"
       expect(s.word).toMatch(/^Not counted now/);
       expect(s.word).not.toMatch(/\bOK\b/);
       expect(RED_INKS).not.toContain(s.ink);
+    }
+    await page.close();
+  });
+
+  it("once nothing is counted: every zone whose shape has room is labelled on the plan, the fitting rooms too, in both orientations", async () => {
+    await status("online");
+    const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
+    await page.locator('[data-testid="alert-banner"][data-firing="true"]').waitFor({ timeout: 20_000 });
+    await status("offline");
+    await page.locator('[data-testid="live-zone-bakery"][data-state="not-counted"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="alert-banner"]').waitFor({ timeout: 20_000 });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await expect.poll(async () => (await planLabels(page)).length, { timeout: 10_000 }).toBe(ZONES.length);
+      await page.waitForTimeout(300);
+      const labels = await planLabels(page);
+      // Room for a short name: 36 x 24 px of shape (the label keeps 4 px from each edge).
+      const unlabelled = labels.filter((l) => l.width >= 36 && l.height >= 24 && l.text.trim() === "");
+      expect({ size, unlabelled }).toEqual({ size, unlabelled: [] });
+      expect(labels.find((l) => l.id === "fitting-room")!.text, `${size.width}x${size.height}: ${JSON.stringify(labels)}`).toMatch(/^Fitting/);
     }
     await page.close();
   });

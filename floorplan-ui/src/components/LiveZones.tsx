@@ -1,6 +1,6 @@
 import { Group, Line, Text } from "./konva.js";
 import { STATE_STYLE, stateText, type LiveZone } from "../model/live.js";
-import { fitLabel, labelBox } from "../model/labels.js";
+import { fitLabel, labelBox, type LabelLine } from "../model/labels.js";
 import type { Viewport } from "../model/viewport.js";
 import { measureText, PLAN_FONT } from "./fonts.js";
 
@@ -11,7 +11,8 @@ const PAD = 4;
  * Zones on the live plan: the state's colour, the occupancy against capacity and the state in
  * words. Labels are laid out from text measured in the shipped font (`fitLabel`): they never
  * overlap and never leave their zone; a name too wide goes smaller, then on two lines, before it is cut with "…";
- * what does not fit is left out (the list has every figure).
+ * a zone too small for its whole label gets a shorter one (the name over a small figure, else the name alone);
+ * only a zone with no room for even that has none (the list has every figure).
  */
 export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; viewport: Viewport }) {
   const px = 1 / viewport.scale;
@@ -24,22 +25,18 @@ export function LiveZones({ zones, viewport }: { zones: readonly LiveZone[]; vie
         const h = box.height * viewport.scale - 2 * PAD;
         const fig = z.doorOnly ? "door" : z.capacity === null ? `${z.occupancy}` : `${z.occupancy}/${z.capacity}`;
         // Nothing counts it now: no figure (its people are those seen before), the words instead.
-        const block = fitLabel(
-          z.notCounted
-            ? [
-                { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
-                { text: "Not counted", size: 16, minSize: 9, weight: 700 },
-                { text: "NOW", size: 11, minSize: 9, weight: 700, optional: true },
-              ]
-            : [
-                { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true },
-                { text: fig, size: 28, minSize: 10, weight: 700 },
-                ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }]),
-              ],
-          w,
-          h,
-          measureText,
-        );
+        const name = { text: z.name, size: 12, minSize: 11, weight: 600, ellipsis: true, wrap: true, optional: true, inline: true };
+        const full: LabelLine[] = z.notCounted
+          ? [name, { text: "Not counted", size: 16, minSize: 9, weight: 700 }, { text: "NOW", size: 11, minSize: 9, weight: 700, optional: true }]
+          : [name, { text: fig, size: 28, minSize: 10, weight: 700 }, ...(z.state === "none" ? [] : [{ text: stateText(z.occupancy, z.capacity, z.state).toUpperCase(), size: 11, minSize: 9, weight: 700, optional: true }])];
+        // A zone too small for that (the fitting rooms at 1024x768, most zones on a portrait plan under an alert) still
+        // says which zone it is: the name smaller (shortened with "…" if need be) over a small figure or "not counted",
+        // else the name alone. The list beside has every figure in full.
+        const short: LabelLine[] = z.notCounted
+          ? [{ text: z.name, size: 11, minSize: 9, weight: 600, ellipsis: true, wrap: true }, { text: "not counted", size: 9, minSize: 8, weight: 700, optional: true }]
+          : [{ ...name, size: 11, minSize: 9 }, { text: fig, size: 12, minSize: 9, weight: 700 }];
+        const nameOnly: LabelLine[] = [{ text: z.name, size: 10, minSize: 8, weight: 600, ellipsis: true, wrap: true }];
+        const block = fitLabel(full, w, h, measureText) ?? fitLabel(short, w, h, measureText) ?? fitLabel(nameOnly, w, h, measureText);
         const top = z.centroid[1] - ((block?.height ?? 0) / 2) * px;
         return (
           <Group key={z.id} listening={false} name={z.notCounted ? "live-zone not-counted" : "live-zone"} id={`zone-${z.id}`}>
