@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { DEMO_LAYOUT, topics } from "@footfall/core";
+import { DEMO_LAYOUT, topics, type LayoutInput, type ZoneId } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
 
@@ -122,4 +122,72 @@ describe("the kiosk with the demo's twelve zones, an alert, and nothing counted"
     }
     await page.close();
   });
+});
+
+/**
+ * Past ~13 not-counted rows (two lines each) the list overflowed a kiosk again: with 20 and 24 zones nothing counts,
+ * the rows go dense (one line each, since when in a legend line above), and every row is in sight at both sizes.
+ */
+const MORE = [
+  ["wine", "Wine & spirits"],
+  ["pets", "Pet food"],
+  ["baby", "Baby care"],
+  ["beauty", "Health & beauty"],
+  ["cleaning", "Cleaning"],
+  ["snacks", "Snacks"],
+  ["coffee", "Coffee & tea"],
+  ["cereals", "Breakfast cereals"],
+  ["cans", "Canned goods"],
+  ["pasta", "Pasta & rice"],
+  ["spices", "Spices"],
+  ["papers", "Newspapers"],
+] as const;
+
+async function manyZones(n: number): Promise<string[]> {
+  const extra = MORE.slice(0, n - DEMO_LAYOUT.zones.length).map(([id, name], i) => ({ id: id as ZoneId, name, kind: "zone" as const, capacity: 8, polygon: [[1 + i * 2.3, 7], [3 + i * 2.3, 7], [3 + i * 2.3, 8], [1 + i * 2.3, 8]] as [number, number][] }));
+  const layout: LayoutInput = { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 1_000, zones: [...DEMO_LAYOUT.zones, ...extra] };
+  await t.shop.api.putLayout(t.shop.store, layout);
+  const ids = layout.zones.map((z) => z.id as string);
+  await status("online");
+  const now = Date.now();
+  await t.shop.publish(extra.map((z, i) => t.shop.events.enter(`m${n}-${i}`, z.id, now + i)));
+  return ids;
+}
+
+describe("the kiosk with 20 and 24 zones, an alert, and nothing counted", () => {
+  for (const n of [20, 24]) {
+    it(`${n} zones: every row in sight at 1024x768 and 768x1024, one line each, since when in the legend, no name cut`, async () => {
+      const ids = await manyZones(n);
+      expect(ids).toHaveLength(n);
+      const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 1024, height: 768 });
+      await page.locator(`[data-testid="live-zone-${ids[n - 1]}"]`).waitFor({ timeout: 20_000 });
+      await status("offline");
+      for (const id of ids) await page.locator(`[data-testid="live-zone-${id}"][data-state="not-counted"]`).waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid="alert-banner"]').waitFor({ timeout: 20_000 });
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(300);
+        await shot(page, `live-kiosk-${n}-zones-${size.width}x${size.height}`);
+        const s = await page.evaluate((zones) => {
+          const list = document.querySelector(".live-zones")!;
+          const box = list.getBoundingClientRect();
+          return {
+            off: zones.filter((z) => {
+              const r = document.querySelector(`[data-testid="live-zone-${z}"]`)?.getBoundingClientRect();
+              return !(r && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= 0 && r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5);
+            }),
+            pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1,
+            listScrolls: list.scrollHeight > list.clientHeight + 1,
+            cut: [...document.querySelectorAll(".live-zones .zname, .live-zones .zstate, .live-nc-legend")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent),
+            smallest: Math.min(...[...document.querySelectorAll(".live-zones li *, .live-nc-legend")].map((e) => parseFloat(getComputedStyle(e).fontSize))),
+            legend: document.querySelector('[data-testid="live-not-counted-legend"]')?.textContent ?? null,
+          };
+        }, ids);
+        expect({ size, off: s.off, pageScrolls: s.pageScrolls, listScrolls: s.listScrolls, cut: s.cut }).toEqual({ size, off: [], pageScrolls: false, listScrolls: false, cut: [] });
+        expect(s.smallest).toBeGreaterThanOrEqual(11);
+        expect(s.legend).toMatch(/^Not counted since \d\d:\d\d.* \(cam-1 offline\)$/);
+      }
+      await page.close();
+    });
+  }
 });

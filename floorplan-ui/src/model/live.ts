@@ -166,6 +166,32 @@ export function notCountedText(n: { since: number; agents: readonly string[] }, 
 }
 
 /**
+ * The kiosk's zone list when its rows would overflow the list (a kiosk has no one to scroll it): past ~13
+ * not-counted rows (two lines each) at 1024x768 under an alert. Then the not-counted rows go dense, one line each
+ * (the name and a grey "Not counted"), and their since when and agents move to a legend above the list, one line
+ * for each distinct since/agents ("Not counted since 14:20 (sim-1 offline)"), its number on the rows when there are
+ * more than one. `overflows` is whether the full form's rows were measured taller than the list.
+ */
+export type ZoneListForm = { form: "full" | "dense"; legend: { mark: number | null; text: string; zones: string[] }[]; markOf: Record<string, number | null> };
+
+export function zoneListForm(zones: readonly { id: string; notCounted: { since: number; agents: readonly string[] } | null }[], overflows: boolean, timeZone: string): ZoneListForm {
+  const nc = zones.filter((z) => z.notCounted);
+  if (!overflows || nc.length === 0) return { form: "full", legend: [], markOf: {} };
+  const groups = new Map<string, { text: string; zones: string[] }>();
+  for (const z of nc) {
+    const text = `Not counted s${notCountedText(z.notCounted!, timeZone).slice(1)}`;
+    const g = groups.get(text) ?? { text, zones: [] };
+    g.zones.push(z.id);
+    groups.set(text, g);
+  }
+  const many = groups.size > 1;
+  const legend = [...groups.values()].map((g, i) => ({ mark: many ? i + 1 : null, text: g.text, zones: g.zones }));
+  const markOf: Record<string, number | null> = {};
+  for (const g of legend) for (const id of g.zones) markOf[id] = g.mark;
+  return { form: "dense", legend, markOf };
+}
+
+/**
  * The store total holding zones nothing counts now: "Partial: Till queue not counted now"; null when whole.
  * When nothing at all is counted (every zone, the door's too: the store's one agent off), the total is
  * the last count, not part of one: "Partial: 12 zones" read as if the rest were counted.

@@ -5,7 +5,7 @@
  * scrolling, the app's header included, and a busy day's 1280x800 kiosk (two alerts, a queue tile saying
  * "Open another till") with every zone in the list. Every time is the store's, labelled with its zone.
  */
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { isOpen, openIntervals, type Layout } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
@@ -15,7 +15,7 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
-import { alertNow, attentionReason, BUSY_AT, cardStateLine, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker } from "../model/live.js";
+import { alertNow, attentionReason, BUSY_AT, cardStateLine, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker, zoneListForm } from "../model/live.js";
 import { formatAgo, formatTime, zoneAbbr } from "../model/format.js";
 import { openingOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
@@ -124,6 +124,24 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   // The card's state line: its word and colour follow the store's own state ("OK" green even while an alert makes the
   // card red; the reason after it in the card's colour), "Not counted now" in grey when no zone is counted.
   const line = cardStateLine(scene, attention, closedText);
+  // The zone list: full rows while they fit; past that (a kiosk has no one to scroll it) dense not-counted rows, one
+  // line each, their since when in a legend above. Measured in the full form before paint, again at each change of the
+  // rows' states or of the window's size.
+  const zonesBox = useRef<HTMLElement>(null);
+  const [win, setWin] = useState(() => `${window.innerWidth}x${window.innerHeight}`);
+  useEffect(() => {
+    const onResize = () => setWin(`${window.innerWidth}x${window.innerHeight}`);
+    window.addEventListener("resize", onResize);
+    return () => window.removeEventListener("resize", onResize);
+  }, []);
+  const rowsKey = `${win}|${scene.zones.map((z) => `${z.id}:${z.notCounted ? `n${z.notCounted.since}` : z.state}`).join(",")}`;
+  const [denseFor, setDenseFor] = useState<string | null>(null);
+  const list = zoneListForm(scene.zones, denseFor === rowsKey, timeZone);
+  useLayoutEffect(() => {
+    const el = zonesBox.current;
+    if (!el || denseFor === rowsKey) return;
+    if (el.scrollHeight > el.clientHeight + 1 && scene.zones.some((z) => z.notCounted)) setDenseFor(rowsKey);
+  }, [denseFor, rowsKey, scene.zones]);
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
   const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
   const hasQueues = layout.zones.some((z) => z.kind === "queue");
@@ -210,8 +228,18 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
             )}
           </section>
           <QueueTiles q={queues} live={live} hasQueues={hasQueues} timeZone={timeZone} />
-          <section className="card live-zones" aria-label="Zones, worst first" tabIndex={0}>
+          <section ref={zonesBox} className={`card live-zones${list.form === "dense" ? " dense" : ""}`} aria-label="Zones, worst first" tabIndex={0} data-form={list.form}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
+            {list.legend.length > 0 && (
+              <div className="live-nc-legend" data-testid="live-not-counted-legend">
+                {list.legend.map((g) => (
+                  <div key={g.text}>
+                    {g.mark !== null && <span className="nc-mark">{g.mark}</span>}
+                    {g.text}
+                  </div>
+                ))}
+              </div>
+            )}
             <ul data-testid="live-zone-list">
               {scene.zones.map((z) => {
                 const s = STATE_STYLE[z.state];
@@ -221,6 +249,20 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                   // its figure and state (no wider than those, so the name keeps as much room: "Aisle 2 s…" when the label
                   // and a dash took it), since when and which agents on one short line under the name, and no bar: two
                   // lines a row, so the demo's twelve fit a kiosk with an alert (three lines a row showed 8 at 1024x768).
+                  if (list.form === "dense") {
+                    // One line: the name and a grey "Not counted" (with its legend line's number when there are
+                    // several); since when and which agents in the legend above and in the row's tooltip.
+                    const mark = list.markOf[z.id] ?? null;
+                    const text = notCountedText(z.notCounted, timeZone);
+                    return (
+                      <li key={z.id} className="not-counted dense" title={`Not counted now: ${text}`} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state="not-counted" data-offline-since={z.notCounted.since}>
+                        <span className="zname">{z.name}</span>
+                        <span className="zstate">
+                          Not counted{mark !== null && <span className="nc-mark">{mark}</span>}
+                        </span>
+                      </li>
+                    );
+                  }
                   return (
                     <li key={z.id} className="not-counted" data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state="not-counted" data-offline-since={z.notCounted.since}>
                       <span className="zname">{z.name}</span>
