@@ -71,7 +71,7 @@ describe("writeInputList", () => {
     const base = await mkdtemp(join(tmpdir(), "ff-lists-"));
     try {
       // A pid that ran and has ended: an agent killed with SIGKILL, its list left with the camera's password.
-      const dead = spawnSync("true").pid;
+      const dead = spawnSync(process.execPath, ["-e", ""]).pid; // Node itself: the unit project starts no other process
       await mkdir(join(base, `footfall-camera-${dead}-aB3xYz`), { mode: 0o700 });
       await writeFile(join(base, `footfall-camera-${dead}-aB3xYz`, "input.ffconcat"), "file 'rtsp://admin:secret@cam/1'\n");
       await mkdir(join(base, `footfall-camera-${process.ppid}-Qw7rTy`)); // an agent that runs (the test runner's parent)
