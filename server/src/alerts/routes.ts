@@ -22,7 +22,7 @@ import {
 import { audit } from "../admin/audit.js";
 import { httpError } from "../routes/http-errors.js";
 import { errorResponses, StoreParams, TimeString } from "../routes/schemas.js";
-import { inRange, parseRange } from "../routes/times.js";
+import { inRange, LATEST_MS, parseRange } from "../routes/times.js";
 import type { Storage } from "../storage/types.js";
 import { ServerStoppingError, type AlertEvaluator } from "./evaluator.js";
 import { HOURS_CLOCK_SKEW_MS } from "./store.js";
@@ -79,8 +79,8 @@ function localMidnightOfDate(day: number, timeZone: string): number {
 }
 const RuleBody = Type.Composite([Type.Object({ id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$" })) }), AlertRuleInputSchema]);
 const DAY = 86_400_000;
-/** The last instant a version may start from (times.ts inRange's end, 2099-12-31): `replaces` past it is refused by its schema. */
-const MAX_FROM = Date.UTC(2100, 0, 1) - 1;
+/** The last instant a version may start from (the end of times.ts's range, 2099-12-31): `replaces` past it is refused by its schema. */
+const MAX_FROM = LATEST_MS - 1;
 
 /**
  * Opening hours, the door count's daily drift, alert rules and alerts of one store (under
