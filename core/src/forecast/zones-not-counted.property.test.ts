@@ -3,14 +3,15 @@
  * the digests, GET .../traffic), against a reference that looks at every minute: a minute of the
  * period is uncounted for a zone when it lies in one of the zone's outages, the store is open then,
  * and no hour of that outage that counted someone (a camera's visits or a door counter's `in`,
- * delivered later) ends after it; an hour is left out when one of its minutes is, and the hours are
- * the minutes left out, rounded up. Everything falls on whole minutes, so the minutes are exact.
+ * delivered later) ends after it; an hour is left out when 5 or more of its minutes are for one zone
+ * (SHORT_OUTAGE_MS: fewer, a restart's seconds, leave it counted), and the hours are the minutes of
+ * the hours left out, rounded up. Everything falls on whole minutes, so the minutes are exact.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bucketStarts } from "../domain/calendar.js";
 import { isOpen, WEEKDAYS, type OpeningHours } from "../alerts/hours.js";
-import { zonesNotCounted, type Gap } from "./series.js";
+import { SHORT_OUTAGE_MS, zonesNotCounted, type Gap } from "./series.js";
 
 const MIN = 60_000;
 const H = 3_600_000;
@@ -31,7 +32,8 @@ function reference(
   const left = new Set<number>();
   const names: string[] = [];
   for (const z of zones) {
-    let any = false;
+    // Each hour's minutes nobody counted the zone in: under SHORT_OUTAGE_MS of them, the hour was counted.
+    const minutesIn = new Map<number, number>();
     for (let m = range.from; m < range.to; m += MIN) {
       const uncounted = z.offline.some(
         (g) =>
@@ -39,10 +41,13 @@ function reference(
           m < g.to &&
           starts.every((s, i) => !((z.counts[i] ?? 0) > 0 && s + H > g.from && s < g.to && m < s + H)),
       );
-      if (uncounted && (!opening || isOpen(opening, m, timeZone))) {
-        any = true;
-        left.add(hourOf(m));
-      }
+      if (uncounted && (!opening || isOpen(opening, m, timeZone))) minutesIn.set(hourOf(m), (minutesIn.get(hourOf(m)) ?? 0) + 1);
+    }
+    let any = false;
+    for (const [i, minutes] of minutesIn) {
+      if (minutes * MIN < SHORT_OUTAGE_MS) continue;
+      any = true;
+      left.add(i);
     }
     if (any) names.push(z.zone);
   }

@@ -40,6 +40,7 @@ import {
   allOffline,
   gapsNotCounted,
   gapsWhileOpen,
+  withoutShortOutages,
   withoutGaps,
   type Gap,
 } from "@footfall/core";
@@ -431,9 +432,10 @@ export class ForecastService {
    * The spans of the history in which every agent counting the store's entrance zones (any of them,
    * as notCountedSince) or the zone was offline, by their recorded offline spans (ended outages
    * too; an open one read to the history's end, so the cached answer holds within the hour), less the hours up to the last one within a span that counted someone: an agent cut off
-   * from the broker that kept counting delivered those hours later (store-and-forward).
+   * from the broker that kept counting delivered those hours later (store-and-forward), while the store was open
+   * (`hours`), less a zone's hours it was not counted for under SHORT_OUTAGE_MS of (core withoutShortOutages: a restart's seconds).
    */
-  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs): Promise<Gap[]> {
+  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs, hours: StoreHours | null, timeZone: string): Promise<Gap[]> {
     if (h.starts.length === 0) return [];
     const storage = this.app.services.storage;
     const spans = await storage.offlineSpans.list(store, h.starts[0]!, h.hourStart);
@@ -447,7 +449,9 @@ export class ForecastService {
       const agents = (await storage.agents.zoneAgents(store, z)).map((a) => a.agent);
       const enters = h.zones.get(z);
       const outs = h.outs.get(z);
-      gaps.push(...gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), allOffline(agents, spans, h.hourStart)));
+      // Each zone's open time it was not counted, less the hours it covers under SHORT_OUTAGE_MS of (core withoutShortOutages, the screens' rule).
+      const open = gapsWhileOpen(gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), allOffline(agents, spans, h.hourStart)), hours, timeZone);
+      gaps.push(...withoutShortOutages(h.starts, open));
     }
     return gaps.sort((a, b) => a.from - b.from);
   }
@@ -469,7 +473,7 @@ export class ForecastService {
     since: EpochMs | null,
   ): Promise<{ current: Gap[]; ended: Gap[] }> {
     const current = since === null ? [] : gapsWhileOpen([{ from: since, to: Math.max(now, since + 1) }], hours, timeZone);
-    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now), hours, timeZone).sort((a, b) => a.from - b.from);
+    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now, hours, timeZone), hours, timeZone).sort((a, b) => a.from - b.from);
     return { current, ended };
   }
 

@@ -1,0 +1,98 @@
+/**
+ * `withoutShortOutages` and SHORT_OUTAGE_MS: an hour in which a zone was not counted for under 5
+ * minutes of its open time (a restart of the demo's server and simulator, about 8 s) is counted; from
+ * 5 minutes on it stays "not counted". Against a reference that looks at every second of a few local
+ * hours: a second is kept when it lies in a gap and its hour holds SHORT_OUTAGE_MS or more of gap
+ * seconds. Then zonesNotCounted, the rule every screen and export reads, on the restart itself.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bucketStarts } from "../domain/calendar.js";
+import { SHORT_OUTAGE_MS, withoutShortOutages, zonesNotCounted, type Gap } from "./series.js";
+
+const S = 1_000;
+const MIN = 60_000;
+const H = 3_600_000;
+/** Sunday 29 March 2026, 00:00 UTC: Paris springs forward at 01:00 UTC. */
+const T0 = Date.UTC(2026, 2, 29);
+
+/** The seconds of `gaps` kept by the rule, one by one. */
+function reference(starts: readonly number[], gaps: readonly Gap[], from: number, to: number): Set<number> {
+  const inGap = (t: number) => gaps.some((g) => g.from <= t && t < g.to);
+  const hourOf = (t: number) => starts.findIndex((s, i) => s <= t && t < (starts[i + 1] ?? s + H));
+  const perHour = new Map<number, number>();
+  for (let t = from; t < to; t += S) if (inGap(t)) perHour.set(hourOf(t), (perHour.get(hourOf(t)) ?? 0) + S);
+  const kept = new Set<number>();
+  for (let t = from; t < to; t += S) {
+    if (!inGap(t)) continue;
+    const i = hourOf(t);
+    if (i < 0 || (perHour.get(i) ?? 0) >= SHORT_OUTAGE_MS) kept.add(t);
+  }
+  return kept;
+}
+
+function seconds(gaps: readonly Gap[]): Set<number> {
+  const out = new Set<number>();
+  for (const g of gaps) for (let t = g.from; t < g.to; t += S) out.add(t);
+  return out;
+}
+
+const second = (lo: number, hi: number) => fc.integer({ min: lo / S, max: hi / S }).map((s) => s * S);
+/** Mostly short gaps (seconds to 12 minutes), now and then a long one. */
+const length = fc.oneof(second(S, 12 * MIN), second(S, 12 * MIN), second(S, 2 * H));
+
+describe("withoutShortOutages: an hour not counted for under SHORT_OUTAGE_MS is counted", () => {
+  it("agrees with a second-by-second reference, on local hours of whole and half-hour offsets and a DST change", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("UTC", "Europe/Paris", "Asia/Kolkata"),
+        fc.array(fc.tuple(second(T0 - 30 * MIN, T0 + 4 * H), length), { maxLength: 5 }),
+        (timeZone, raw) => {
+          const range = { from: T0, to: T0 + 4 * H };
+          const starts = bucketStarts(range, "hour", timeZone);
+          const gaps = raw.map(([from, long]) => ({ from, to: from + long }));
+          const lo = Math.min(T0 - 30 * MIN, ...gaps.map((g) => g.from));
+          const hi = Math.max(T0, ...gaps.map((g) => g.to));
+          const got = withoutShortOutages(starts, gaps);
+          expect(seconds(got)).toEqual(reference(starts, gaps, lo, hi));
+          // Sorted and disjoint, touching ones joined.
+          for (let i = 1; i < got.length; i++) expect(got[i]!.from).toBeGreaterThan(got[i - 1]!.to);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("adds up an hour's short outages: two of 3 minutes make it not counted, one of 3 minutes does not", () => {
+    const starts = bucketStarts({ from: T0, to: T0 + 3 * H }, "hour", "UTC");
+    expect(withoutShortOutages(starts, [{ from: T0 + 10 * MIN, to: T0 + 13 * MIN }])).toEqual([]);
+    expect(withoutShortOutages(starts, [{ from: T0 + 10 * MIN, to: T0 + 13 * MIN }, { from: T0 + 40 * MIN, to: T0 + 43 * MIN }])).toEqual([
+      { from: T0 + 10 * MIN, to: T0 + 13 * MIN },
+      { from: T0 + 40 * MIN, to: T0 + 43 * MIN },
+    ]);
+    // 6 minutes across an hour's end, 3 in each hour: both hours counted.
+    expect(withoutShortOutages(starts, [{ from: T0 + H - 3 * MIN, to: T0 + H + 3 * MIN }])).toEqual([]);
+    // A long outage keeps its hours; its last 3 minutes, in an hour of their own, are counted.
+    expect(withoutShortOutages(starts, [{ from: T0 + 20 * MIN, to: T0 + 2 * H + 3 * MIN }])).toEqual([{ from: T0 + 20 * MIN, to: T0 + 2 * H }]);
+  });
+});
+
+describe("zonesNotCounted after a restart: the same hour on every screen", () => {
+  const range = { from: T0 + 9 * H, to: T0 + 12 * H };
+  const starts = bucketStarts(range, "hour", "UTC");
+  const quiet = starts.map(() => 0);
+  it("an 8-second restart in an hour nobody crossed leaves it counted, a 10-minute one not counted", () => {
+    const restart = { from: T0 + 10 * H + 15 * MIN, to: T0 + 10 * H + 15 * MIN + 8 * S };
+    expect(zonesNotCounted(range, starts, [{ zone: "fruit", offline: [restart], counts: quiet }], null, "UTC")).toBeNull();
+    const long = { from: T0 + 10 * H + 15 * MIN, to: T0 + 10 * H + 25 * MIN };
+    expect(zonesNotCounted(range, starts, [{ zone: "fruit", offline: [long], counts: quiet }], null, "UTC")).toEqual({
+      hours: 1,
+      zones: ["fruit"],
+      spans: [{ from: T0 + 10 * H, to: T0 + 11 * H }],
+    });
+    // Two zones each 3 minutes in the hour: each zone was counted all but 3 minutes, so the hour is counted.
+    const a = { zone: "fruit", offline: [{ from: T0 + 10 * H, to: T0 + 10 * H + 3 * MIN }], counts: quiet };
+    const b = { zone: "bakery", offline: [{ from: T0 + 10 * H + 30 * MIN, to: T0 + 10 * H + 33 * MIN }], counts: quiet };
+    expect(zonesNotCounted(range, starts, [a, b], null, "UTC")).toBeNull();
+  });
+});
