@@ -123,8 +123,10 @@ describe("footfall agent list: the table", () => {
     const opening = { hours, timeZone: "Europe/Berlin" };
     const problems = (now: number, openingOf?: () => typeof opening) => Object.fromEntries(agentList(rows, {}, 30_000, now, openingOf).map((e) => [e.agent, e.problems]));
     expect(problems(NOW, () => opening)).toEqual({ night: [], quiet: [], broke: ["offline"] });
-    // 08:00:30, still down: the store is open, both need attention.
-    expect(problems(NOW + 4 * H + 30_000, () => opening)).toEqual({ night: ["offline"], quiet: ["silent"], broke: ["offline"] });
+    // 08:00:30, still down: the store is open, and they are given the agent-offline rule's threshold (10 min by default) to come back.
+    expect(problems(NOW + 4 * H + 30_000, () => opening)).toEqual({ night: [], quiet: [], broke: ["offline"] });
+    // 08:10:01, still down: both need attention.
+    expect(problems(NOW + 4 * H + 10 * 60_000 + 1_000, () => opening)).toEqual({ night: ["offline"], quiet: ["silent"], broke: ["offline"] });
     // Without hours (or not given), as before.
     expect(problems(NOW)).toEqual({ night: ["offline"], quiet: ["silent"], broke: ["offline"] });
     expect(problemsOf(rows[0]!, 30_000, NOW, opening)).toEqual([]);

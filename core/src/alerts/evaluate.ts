@@ -1,6 +1,6 @@
 import { shownName } from "../protocol/names.js";
 import type { StoreOpening } from "../domain/agent-attention.js";
-import { firstOpenIn } from "./hours.js";
+import { quietFrom } from "./hours.js";
 import { readsCounted, type Alert, type AlertNotification, type AlertNotificationType, type AlertRule } from "./types.js";
 
 /**
@@ -102,22 +102,24 @@ export interface AlertStep {
 const EMPTY: RuleState = { pendingSince: null, active: null, lastResolvedAt: null };
 
 /**
- * (agent-offline) Since when an agent last heard at `lastSeen` is missed at `now`, its store's hours `opening`: from
- * `lastSeen` when the store was open then, from the store's first opening after when it was closed (an edge box
- * switched off at night is missed from the opening), null while the store has stayed closed since.
+ * (agent-offline) Since when an agent last heard at `lastSeen` is missed at `now`, its store's hours `opening`, the
+ * rule's threshold `graceMs`: from `lastSeen` when the store stayed open for `graceMs` after it, from the store's first
+ * opening after it closed when it closed before (an edge box switched off at night, or within the threshold before the
+ * closing, is missed from the opening), null while the store has stayed closed since (core {@link quietFrom}).
  */
-export function missedSince(lastSeen: number, now: number, opening: StoreOpening): number | null {
-  return opening.hours ? firstOpenIn(opening.hours, lastSeen, now, opening.timeZone) : Math.min(lastSeen, now);
+export function missedSince(lastSeen: number, now: number, opening: StoreOpening, graceMs = 0): number | null {
+  return opening.hours ? quietFrom(opening.hours, lastSeen, now, opening.timeZone, graceMs) : Math.min(lastSeen, now);
 }
 
 /**
  * (agent-offline) Whether an agent last heard at `lastSeen` is left out of the rule at `now`: last heard while its
- * store was closed (an edge box switched off at night), and the store closed since or open for no more than `graceMs`
- * (the rule's threshold: the box takes a minute or two to boot and connect at the opening). An agent last heard
- * while open is never left out.
+ * store was closed (an edge box switched off at night) or within `graceMs` before it closed (switched off at 20:59 for
+ * a 21:00 closing), and the store closed since or open for no more than `graceMs` (the rule's threshold: the box takes
+ * a minute or two to boot and connect at the opening). An agent last heard while open with the store open for the
+ * threshold after is never left out.
  */
 export function notMissedYet(lastSeen: number, now: number, opening: StoreOpening, graceMs: number): boolean {
-  const since = missedSince(lastSeen, now, opening);
+  const since = missedSince(lastSeen, now, opening, graceMs);
   return since === null || (since > lastSeen && now - since <= graceMs);
 }
 

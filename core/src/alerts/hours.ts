@@ -218,6 +218,23 @@ export function firstOpenIn(h: StoreHours, from: number, now: number, timeZone: 
   return null;
 }
 
+/**
+ * (agent-offline, and the Agents view's words) Since when an agent last heard at `lastSeen` counts as missing at `now`, by its
+ * store's hours `h` and the grace `graceMs` (the agent-offline rule's threshold): from `lastSeen` when the store stayed open
+ * for the grace after it (a box gone down by day); otherwise from the store's first opening after its first closed instant
+ * since `lastSeen` (a box switched off at night, or shortly before the closing, is expected quiet through the closed hours
+ * and missed from the opening); null while the store has stayed closed since. With a grace of 0, {@link firstOpenIn}.
+ */
+export function quietFrom(h: StoreHours, lastSeen: number, now: number, timeZone: string, graceMs: number): number | null {
+  const grace = Math.max(0, graceMs);
+  const first = openIntervals(h, { from: lastSeen, to: lastSeen + grace + 1 }, timeZone)[0];
+  // The first closed instant at or after lastSeen, within the grace (openIntervals merges touching intervals).
+  const closed = !first || first.from > lastSeen ? lastSeen : first.to;
+  if (closed === lastSeen) return firstOpenIn(h, lastSeen, now, timeZone);
+  if (closed > lastSeen + grace || closed > now) return Math.min(lastSeen, now);
+  return firstOpenIn(h, closed, now, timeZone);
+}
+
 /** Whether the store is open at `ts`. */
 export function isOpen(h: StoreHours, ts: number, timeZone: string): boolean {
   return openIntervals(h, { from: ts, to: ts + 1 }, timeZone).length > 0;

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { agentProblems, expectedBackBy, type AgentAttentionInput } from "../domain/agent-attention.js";
 import { alertStep, notMissedYet, ruleValue } from "./evaluate.js";
 import { isOpen, WEEKDAYS, type HoursInterval, type OpeningHours } from "./hours.js";
 import type { AlertRule } from "./types.js";
 
 const MINUTE = 60_000;
-const QUARTER = 15 * MINUTE;
 /** Zones whose offsets are whole quarters of an hour (an opening falls on a quarter of UTC too), with and without DST. */
 const ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Adelaide"];
 /** Around the end of Paris's summer time, and an ordinary week in December. */
@@ -23,12 +23,20 @@ const hoursArb: fc.Arbitrary<OpeningHours> = fc
   .map((weekly) => ({ weekly, exceptions: [] }));
 
 /**
- * Reference: left out when last heard while closed and the first instant the store is open since (scanned a quarter
- * of an hour at a time, openings fall on quarters) is none up to `now`, or no more than `grace` before it.
+ * Reference (minute by minute: last heard on a minute, openings and closings on quarters): the first closed minute from
+ * when last heard to the grace after; none (open throughout the grace) or after `now`: never left out. Otherwise left
+ * out when the first minute the store is open from then is none up to `now`, or no more than `grace` before it.
  */
 function leftOutRef(h: OpeningHours, tz: string, lastSeen: number, now: number, grace: number): boolean {
-  if (isOpen(h, lastSeen, tz)) return false;
-  for (let t = Math.ceil(lastSeen / QUARTER) * QUARTER; t <= now; t += QUARTER) if (isOpen(h, t, tz)) return now - t <= grace;
+  let closed: number | null = null;
+  for (let t = lastSeen; t <= lastSeen + grace; t += MINUTE) {
+    if (!isOpen(h, t, tz)) {
+      closed = t;
+      break;
+    }
+  }
+  if (closed === null || closed > now) return false;
+  for (let t = closed; t <= now; t += MINUTE) if (isOpen(h, t, tz)) return now - t <= grace;
   return true;
 }
 
@@ -42,7 +50,7 @@ const caseArb = fc.record({
 });
 
 describe("agent-offline's grace at the opening (a box switched off at night)", () => {
-  it("leaves out an agent last heard while closed until the store has been open for the grace, never one heard while open", () => {
+  it("leaves out an agent last heard while closed, or within the grace before the closing, until the store has been open for the grace; never one heard while open for the grace after", () => {
     fc.assert(
       fc.property(caseArb, ({ hours, tz, base, heard, after, graceMin }) => {
         const lastSeen = base + heard * MINUTE;
@@ -89,5 +97,60 @@ describe("agent-offline's grace at the opening (a box switched off at night)", (
     expect(value(at(8, 10, 1))).toBe((at(8, 10, 1) - off) / 1000);
     // Heard while open: its silence from then, as ever.
     expect(ruleValue(rule, { agents: { cam: { lastSeen: at(8, 1) } }, opening }, at(8, 11, 1))).toBe(601);
+  });
+
+  it("a box off at 20:59 for a 21:00 closing is given the same grace: nobody paged at night nor before 08:10; one off at 20:45 pages at 20:55 as ever", () => {
+    const weekly = Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"];
+    const opening = { hours: { weekly, exceptions: [] }, timeZone: "UTC" };
+    const off = Date.UTC(2026, 11, 7, 20, 59);
+    const at = (d: number, hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, d, hh, mm, ss);
+    const rule: AlertRule = { id: "cam", store: "s", kind: "agent-offline", agent: "cam", threshold: 600, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+    const value = (lastSeen: number, now: number) => ruleValue(rule, { agents: { cam: { lastSeen } }, opening }, now);
+    expect([at(7, 21, 9, 1), at(7, 23, 0), at(8, 8, 0), at(8, 8, 10)].map((n) => value(off, n))).toEqual([0, 0, 0, 0]);
+    expect(value(off, at(8, 8, 10, 1))).toBe((at(8, 8, 10, 1) - off) / 1000);
+    const early = at(7, 20, 45);
+    expect(value(early, at(7, 20, 55, 1))).toBe(601);
+  });
+});
+
+describe("the Agents view's word and the agent-offline rule agree about a box switched off (core agentProblems, expectedBackBy)", () => {
+  it("'offline' whenever the rule fires; 'expected back by' exactly while the store is open and the rule leaves it out; otherwise quiet (closed) or down by day", () => {
+    fc.assert(
+      fc.property(caseArb, ({ hours, tz, base, heard, after, graceMin }) => {
+        const lastSeen = base + heard * MINUTE;
+        const now = lastSeen + after * MINUTE;
+        const grace = graceMin * MINUTE;
+        const rule: AlertRule = { id: "cam", store: "s", kind: "agent-offline", agent: "cam", threshold: graceMin * 60, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+        const fires = alertStep({}, [rule], { agents: { cam: { lastSeen } }, opening: { hours, timeZone: tz } }, now).notifications.length > 0;
+        const agent: AgentAttentionInput = {
+          state: "offline",
+          lastStatusTs: lastSeen,
+          lastHeardAt: lastSeen,
+          lastEventTs: null,
+          lagMs: null,
+          clockOffsetMs: null,
+          backlog: null,
+          revokedAt: null,
+        };
+        const opening = { hours, timeZone: tz, offlineGraceMs: grace };
+        const offline = agentProblems(agent, 30_000, now, opening).includes("offline");
+        const back = expectedBackBy(agent, now, opening);
+        const leftOut = leftOutRef(hours, tz, lastSeen, now, grace);
+        // The rule pages: the view says offline.
+        if (fires) expect(offline).toBe(true);
+        // The view says offline exactly when the rule does not leave the box out (by day, before its threshold, too).
+        expect(offline).toBe(!leftOut);
+        // Expected back: left out while the store is open, by the instant the rule misses it (its silence past the threshold then).
+        expect(back !== null).toBe(leftOut && isOpen(hours, now, tz));
+        if (back !== null) {
+          expect(back).toBeGreaterThanOrEqual(now);
+          expect(back - now).toBeLessThanOrEqual(grace);
+          expect(isOpen(hours, back - grace, tz)).toBe(true);
+          expect(notMissedYet(lastSeen, back, { hours, timeZone: tz }, grace)).toBe(true);
+          expect(notMissedYet(lastSeen, back + 1, { hours, timeZone: tz }, grace)).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -7,7 +7,7 @@
  * `?problems=1` (GET /api/v1/agents), the chain view's agent cell and `footfall agent list`. A
  * revoked agent needs none: it was shut out.
  */
-import { firstOpenIn, type OpeningHours } from "../alerts/hours.js";
+import { isOpen, quietFrom, type OpeningHours } from "../alerts/hours.js";
 import { clockOffWarns } from "../protocol/clock-offset.js";
 import { formatSpan } from "./ago.js";
 
@@ -218,26 +218,67 @@ export function lagWarns(a: AgentAttentionInput): boolean {
 export interface StoreOpening {
   hours: OpeningHours | null | undefined;
   timeZone: string;
+  /**
+   * How long after the opening a box switched off at night (or within this long before the closing) is given to boot
+   * and connect before it is "offline": the store's agent-offline rule's threshold (the smallest of its enabled ones),
+   * {@link DEFAULT_OFFLINE_GRACE_MS} when it has none. The rule and the views then say the same at every instant.
+   */
+  offlineGraceMs?: number;
+}
+
+/** The grace of {@link StoreOpening.offlineGraceMs} for a store without an agent-offline rule: the rule form's default threshold, 10 min. */
+export const DEFAULT_OFFLINE_GRACE_MS = 10 * 60_000;
+
+/** The grace a store's hours give a box down at night: its offlineGraceMs, else {@link DEFAULT_OFFLINE_GRACE_MS}. */
+export function offlineGraceOf(opening: StoreOpening | null | undefined): number {
+  const g = opening?.offlineGraceMs;
+  return typeof g === "number" && Number.isFinite(g) && g >= 0 ? g : DEFAULT_OFFLINE_GRACE_MS;
+}
+
+/** When an agent went down: an offline agent at its offline status or when last heard, whichever is later; another when last heard; null when never. */
+function downAt(a: AgentAttentionInput): number | null {
+  const heard = a.lastHeardAt ?? Number.NEGATIVE_INFINITY;
+  const down = a.state === "offline" ? Math.max(a.lastStatusTs ?? Number.NEGATIVE_INFINITY, heard) : heard;
+  return Number.isFinite(down) ? down : null;
 }
 
 /**
- * Whether an agent down (offline or silent) went down while its store is closed and it has stayed
- * closed since (`opening`: its hours): an edge box switched off at night, no problem until the store
- * opens (core notCountedWhileOpen's rule for one agent). When it went down: an offline agent at its
- * offline status or when last heard, whichever is later; a silent one when last heard.
+ * Whether an agent down (offline or silent) is expected quiet at `now` (`opening`: its store's hours and grace): it
+ * went down while its store was closed, or within the grace ({@link offlineGraceOf}) before it closed, and the store
+ * has stayed closed since or has been open for no more than the grace: an edge box switched off at night, no problem
+ * until the agent-offline rule would miss it (core alerts' notMissedYet, the same instants). When it went down: an
+ * offline agent at its offline status or when last heard, whichever is later; a silent one when last heard.
  */
 export function downWhileClosed(a: AgentAttentionInput, now: number, opening: StoreOpening | null | undefined): boolean {
   if (!opening?.hours) return false;
-  const heard = a.lastHeardAt ?? Number.NEGATIVE_INFINITY;
-  const down = a.state === "offline" ? Math.max(a.lastStatusTs ?? Number.NEGATIVE_INFINITY, heard) : heard;
-  return Number.isFinite(down) && firstOpenIn(opening.hours, down, now, opening.timeZone) === null;
+  const down = downAt(a);
+  if (down === null) return false;
+  const grace = offlineGraceOf(opening);
+  const since = quietFrom(opening.hours, down, now, opening.timeZone, grace);
+  return since === null || (since > down && now - since <= grace);
+}
+
+/**
+ * While a box down at night is in its grace after the opening ({@link downWhileClosed}, the store open now): by when it
+ * is expected back, the instant after which it is "offline" (and the agent-offline rule with that threshold misses
+ * it): "expected back by 08:10". Null otherwise: up, down by day, still closed, or past the grace.
+ */
+export function expectedBackBy(a: AgentAttentionInput, now: number, opening: StoreOpening | null | undefined): number | null {
+  if (!opening?.hours || (a.revokedAt !== null && a.revokedAt !== undefined)) return null;
+  if (a.state !== "offline" && !(a.state === "online" && silentWarns(a, now))) return null;
+  const down = downAt(a);
+  if (down === null) return null;
+  const grace = offlineGraceOf(opening);
+  const since = quietFrom(opening.hours, down, now, opening.timeZone, grace);
+  return since !== null && since > down && now - since <= grace && isOpen(opening.hours, now, opening.timeZone) ? since + grace : null;
 }
 
 /**
  * What needs attention on this agent (none: it is fine, or revoked). `clockWarnMs`: FOOTFALL_CLOCK_WARN_MS;
  * `now`: the server's clock (what `lastHeardAt` was stamped with). With its store's `opening` (hours), an
- * agent offline or silent since its store closed is not "offline" or "silent" until the store opens
- * ({@link downWhileClosed}); without, or for a store without hours, as ever.
+ * agent offline or silent since its store closed (or within its grace before) is not "offline" or "silent" until the
+ * store has been open for the grace ({@link downWhileClosed}, {@link expectedBackBy} meanwhile); without, or for a
+ * store without hours, as ever.
  */
 export function agentProblems(a: AgentAttentionInput, clockWarnMs: number, now: number, opening?: StoreOpening | null): AgentProblem[] {
   if (a.revokedAt !== null && a.revokedAt !== undefined) return [];

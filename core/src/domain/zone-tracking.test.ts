@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { alertStep } from "../alerts/evaluate.js";
 import { WEEKDAYS, type OpeningHours } from "../alerts/hours.js";
 import type { AlertRule } from "../alerts/types.js";
-import { agentProblems } from "./agent-attention.js";
+import { agentProblems, expectedBackBy } from "./agent-attention.js";
 import { notCountedWhileOpen } from "./zone-tracking.js";
 
 const TZ = "Europe/Paris";
@@ -51,9 +51,12 @@ describe("an agent switched off after closing, by the agent rules", () => {
   const fires = (now: number, withHours: boolean) =>
     alertStep({}, [rule], { open: true, agents: { "cam-q": { lastSeen: at(7, 21, 14, 50) } }, ...(withHours ? { opening } : {}) }, now).notifications.map((n) => n.type);
 
-  it("needs no attention until the store opens, then is offline", () => {
+  it("needs no attention until the store has been open for the agent-offline rule's threshold (expected back by then), then is offline", () => {
     expect(agentProblems(offAt2115, 60_000, at(8, 3), opening)).toEqual([]);
-    expect(agentProblems(offAt2115, 60_000, at(8, 8, 0, 1), opening)).toEqual(["offline"]);
+    expect(agentProblems(offAt2115, 60_000, at(8, 8, 0, 1), opening)).toEqual([]);
+    expect(expectedBackBy(offAt2115, at(8, 8, 0, 1), opening)).toBe(at(8, 8, 10));
+    expect(agentProblems(offAt2115, 60_000, at(8, 8, 10, 1), opening)).toEqual(["offline"]);
+    expect(expectedBackBy(offAt2115, at(8, 8, 10, 1), opening)).toBeNull();
     expect(agentProblems(offAt2115, 60_000, at(8, 3))).toEqual(["offline"]);
     // Down at 20:30, while open: offline all night.
     expect(agentProblems({ ...offAt2115, lastHeardAt: at(7, 20, 30) }, 60_000, at(8, 3), opening)).toEqual(["offline"]);
