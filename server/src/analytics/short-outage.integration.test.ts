@@ -1,0 +1,148 @@
+/**
+ * An agent restarted in seconds (the demo's server and simulator take about 8 s) in an hour nobody
+ * crossed: before, that hour read "not counted 1 h" on every screen and export, the whole-hour rule
+ * taking any outage, however short, for the whole hour. Now (core SHORT_OUTAGE_MS) an hour a zone was
+ * not counted for under 5 minutes is counted, 0 a zero; a restart that takes 12 minutes keeps its hour
+ * not counted. A real edge agent (its shutdown's offline status, then a new agent whose status says it
+ * counts since its start: countingSince) on the server's embedded broker (Aedes), the clock moved on
+ * by the outage; GET .../traffic (the traffic chart, week grid, CSVs) and .../dwell (the heatmap and its
+ * CSV) alike; a SQLite file and PostgreSQL.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { Layout } from "@footfall/core";
+import { Agent } from "../../../edge/src/agent.js";
+import { validateConfig } from "../../../edge/src/config.js";
+import { silentLogger } from "../../../edge/src/log.js";
+import type { EventDraft, Source, SourceContext } from "../../../edge/src/source.js";
+import { smallLayout } from "../../../test/support/fixtures.js";
+import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { usePostgres } from "../../../test/support/postgres.js";
+import { TcpProxy } from "../../../test/support/proxy.js";
+import { waitFor } from "../../../test/support/wait.js";
+
+const S = 1_000;
+const MIN = 60_000;
+const H = 3_600_000;
+const DAY = 24 * H;
+/** Monday 30 November 2026, 09:00 UTC: the counter runs from here. */
+const T0 = Date.UTC(2026, 10, 30, 9);
+const pg = usePostgres();
+
+/** A door counter the test drives: `cross` sends a count. */
+class DoorSource implements Source {
+  ctx: SourceContext | null = null;
+  async start(ctx: SourceContext): Promise<void> {
+    this.ctx = ctx;
+    ctx.onLayout((_layout: Layout) => {});
+  }
+  async stop(): Promise<void> {}
+  cross(ts: number, nIn: number, nOut: number): void {
+    const draft: EventDraft = { type: "count", ts, zone: "entrance", in: nIn, out: nOut };
+    this.ctx!.emit(draft);
+  }
+}
+
+type Outages = { hours: number; zones?: string[]; spans: { from: number; to: number }[] } | null;
+
+for (const [db, PORT] of [
+  ["SQLite", 19820],
+  ["PostgreSQL", 19821],
+] as const) {
+  describe(`an agent restarted in seconds leaves its hour counted, one off for minutes does not (${db})`, () => {
+    let now = T0;
+    let t: TestServer | null = null;
+    let proxy: TcpProxy | null = null;
+    const agents: Agent<unknown>[] = [];
+    afterEach(async () => {
+      for (const a of agents.splice(0)) await a.stop().catch(() => {});
+      await proxy?.close();
+      await t?.close();
+      t = null;
+      proxy = null;
+    });
+
+    async function setUp(): Promise<{ username: string; password: string }> {
+      now = T0;
+      t = await startTestServer({
+        now: () => now,
+        maxAgeMs: 30 * DAY,
+        config: { mqttPort: PORT, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_short_outage") } : {}) },
+      });
+      await t.putLayout("shop", smallLayout({ timezone: "UTC" }));
+      const credentials = await t.server.services.storage.agents.add("shop", "door-1", "door", T0 - H);
+      proxy = await TcpProxy.start(PORT);
+      return credentials;
+    }
+
+    async function startAgent(credentials: { username: string; password: string }): Promise<{ agent: Agent<unknown>; source: DoorSource }> {
+      const result = validateConfig(
+        {
+          store: "shop",
+          agent: "door-1",
+          mqtt: { url: proxy!.url, username: credentials.username, password: credentials.password, reconnectMinMs: 100, reconnectMaxMs: 300 },
+          shutdownTimeoutMs: 2000,
+        },
+        "door",
+        {},
+        (s) => ({ value: s, problems: [] }),
+      );
+      if (!result.ok) throw new Error(result.problems.join("\n"));
+      const source = new DoorSource();
+      const agent = new Agent({ config: result.config, source, log: silentLogger, now: () => now });
+      agents.push(agent);
+      agent.start();
+      await waitFor("the agent connected, its source started", () => agent.metrics().connected && source.ctx !== null, { timeoutMs: 30_000 });
+      return { agent, source };
+    }
+
+    const spans = () => t!.server.services.storage.offlineSpans.list("shop", T0 - DAY, T0 + DAY);
+    const range = `from=${T0}&to=${T0 + 3 * H}`;
+    const traffic = async () => {
+      const res = await t!.get(`/api/v1/stores/shop/traffic?${range}&bucket=hour`);
+      expect(res.status, res.text).toBe(200);
+      return res.body as { buckets: { start: string; enters: number }[]; outages: Outages };
+    };
+    const dwellOutages = async () => {
+      const res = await t!.get(`/api/v1/stores/shop/dwell?${range}`);
+      expect(res.status, res.text).toBe(200);
+      return res.body.outages as Outages;
+    };
+
+    /**
+     * 09:10 it counts 3 in; at 10:15 the agent stops (its offline status) and a new one starts
+     * `off` later (its status: counting since its start); nobody crosses from 09:10 to 12:00.
+     */
+    async function restart(off: number): Promise<void> {
+      const credentials = await setUp();
+      const first = await startAgent(credentials);
+      now = T0 + 10 * MIN;
+      first.source.cross(now, 3, 0);
+      await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
+      now = T0 + H + 15 * MIN;
+      await first.agent.stop();
+      await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      now += off;
+      await startAgent(credentials);
+      await waitFor("the span closed", async () => (await spans()).every((s) => s.to !== null), { timeoutMs: 30_000 });
+      now = T0 + 3 * H;
+    }
+
+    it("an 8-second restart at 10:15, nobody crossing in that hour: the hour is counted, 0", async () => {
+      await restart(8 * S);
+      const [span] = await spans();
+      expect(span).toMatchObject({ from: T0 + H + 15 * MIN, to: T0 + H + 15 * MIN + 8 * S });
+      // Old server: { hours: 1, spans: [10:00-11:00] } on both, "not counted 1 h" for 8 seconds.
+      const { buckets, outages } = await traffic();
+      expect(outages).toBeNull();
+      expect(await dwellOutages()).toBeNull();
+      expect(buckets.map((b) => b.enters)).toEqual([3, 0, 0]);
+    });
+
+    it("a restart that takes 12 minutes keeps its hour not counted, on the traffic and the heatmap alike", async () => {
+      await restart(12 * MIN);
+      const hour = [{ from: T0 + H, to: T0 + 2 * H }];
+      expect(await traffic()).toMatchObject({ outages: { hours: 1, spans: hour } });
+      expect(await dwellOutages()).toMatchObject({ hours: 1, spans: hour, zones: ["entrance"] });
+    });
+  });
+}
