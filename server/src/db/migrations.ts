@@ -1,6 +1,7 @@
 import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
 import { ADMIN_SQL, DIGEST_RESENDS_SQL, DIGEST_RETRY_SQL, DIGEST_WEBHOOK_SQL } from "./repos/admin.js";
+import { DELIVERY_CLAIM_SQL } from "./repos/webhooks.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_SQL, HOURS_VERSIONS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
@@ -346,5 +347,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 28,
     name: "the webhook deliveries of a digest's sends-now whose mail failed (sent again, the mail goes and the delivery is not queued twice)",
     sql: DIGEST_RESENDS_SQL,
+  },
+  {
+    version: 29,
+    name: "a webhook delivery's claim (who posts it, until when), so of the servers of a chain and `footfall digest send` one posts it",
+    sql: DELIVERY_CLAIM_SQL,
   },
 ];

@@ -1149,11 +1149,27 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         const r = (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 AND status = 'pending' ORDER BY seq LIMIT 1`, [hookId])).rows[0];
         return r ? deliveryOf(r) : undefined;
       }),
+    // One UPDATE: two servers at once are serialised by the row's lock, and the second finds the claim taken. The lease runs on the database's clock.
+    claim: (hookId, deliveryId, by, now, leaseMs) =>
+      write(async (q) => {
+        const r = (
+          await q.query<DeliveryRow>(
+            `WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS ms)
+             UPDATE webhook_deliveries SET claimed_by = $1, claimed_until = (SELECT ms FROM clock) + $2
+             WHERE hook_id = $3 AND delivery_id = $4 AND status = 'pending' AND next_attempt_at <= $5
+               AND (claimed_until IS NULL OR claimed_until <= (SELECT ms FROM clock))
+             RETURNING ${DELIVERY}`,
+            [by, leaseMs, hookId, deliveryId, now],
+          )
+        ).rows[0];
+        return r ? deliveryOf(r) : undefined;
+      }),
     recordAttempt: (hookId, deliveryId, a) =>
       write(
         async (q) =>
           void (await q.query(
-            `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, response_status = $5, finished_at = $6
+            `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, response_status = $5, finished_at = $6,
+               claimed_by = NULL, claimed_until = NULL
              WHERE hook_id = $7 AND delivery_id = $8`,
             [a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId],
           )),

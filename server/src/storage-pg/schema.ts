@@ -25,6 +25,7 @@
  */
 import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { DIGEST_RESENDS_SQL, DIGEST_WEBHOOK_SQL } from "../db/repos/admin.js";
+import { DELIVERY_CLAIM_PG_SQL } from "../db/repos/webhooks.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL, HOURS_VERSIONS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
@@ -548,5 +549,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 28,
     name: "the webhook deliveries of a digest's sends-now whose mail failed (sent again, the mail goes and the delivery is not queued twice)",
     sql: DIGEST_RESENDS_SQL,
+  },
+  {
+    version: 29,
+    name: "a webhook delivery's claim (who posts it, until when), so of the servers of a chain and `footfall digest send` one posts it",
+    sql: DELIVERY_CLAIM_PG_SQL,
   },
 ];

@@ -96,6 +96,28 @@ export function webhooksContract(test: ContractTest): void {
       expect((await s.webhooks.deliveries(a.id, 100, d5.seq + 1)).map((d) => d.deliveryId)).toEqual(["d5", "d4", "d3", "d2", "d1"]);
     });
 
+    test("(migration 29) a delivery is claimed by one process at a time: of 8 claims at once one wins; a claim runs out, or ends with the attempt", async (s) => {
+      const a = await s.webhooks.create("s1", { url: "http://x/a", events: [], secret: "k" }, T);
+      await s.webhooks.enqueue(a.id, msg(1), T);
+      // At once (on PostgreSQL, 8 connections of the pool): exactly one gets the delivery.
+      const claims = await Promise.all([...Array(8).keys()].map((n) => s.webhooks.claim(a.id, "d1", `p${n}`, T, 60_000)));
+      expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
+      expect(claims.find((c) => c !== undefined)).toMatchObject({ deliveryId: "d1", hookId: a.id, status: "pending", attempts: 0 });
+      expect(await s.webhooks.claim(a.id, "d1", "late", T, 60_000)).toBeUndefined();
+      // The attempt's record ends the claim: due again, it is claimed again.
+      await s.webhooks.recordAttempt(a.id, "d1", { status: "pending", attempts: 1, nextAttemptAt: T + 1000, lastError: "HTTP 503", responseStatus: 503, finishedAt: null });
+      expect(await s.webhooks.claim(a.id, "d1", "early", T + 999, 60_000)).toBeUndefined();
+      expect(await s.webhooks.claim(a.id, "d1", "q", T + 1000, 150)).toMatchObject({ attempts: 1, lastError: "HTTP 503" });
+      // A claim that ran out (its process killed mid-post) is taken by another.
+      expect(await s.webhooks.claim(a.id, "d1", "r", T + 1000, 60_000)).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await s.webhooks.claim(a.id, "d1", "r", T + 1000, 60_000)).toMatchObject({ deliveryId: "d1" });
+      // Sent: no claim.
+      await s.webhooks.recordAttempt(a.id, "d1", { status: "delivered", attempts: 2, nextAttemptAt: T + 1000, lastError: null, responseStatus: 200, finishedAt: T + 2000 });
+      expect(await s.webhooks.claim(a.id, "d1", "s", T + 5000, 60_000)).toBeUndefined();
+      expect(await s.webhooks.claim(a.id, "nope", "s", T + 5000, 60_000)).toBeUndefined();
+    });
+
     test("prune keeps the newest finished deliveries and every pending one; remove deletes the hook and its deliveries", async (s) => {
       const a = await s.webhooks.create("s1", { url: "http://x/a", events: [], secret: "k" }, T);
       for (let n = 1; n <= 5; n++) await s.webhooks.enqueue(a.id, msg(n), T + n);

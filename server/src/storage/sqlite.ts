@@ -306,6 +306,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     enqueue: (hookId, d, now) => r.write(() => w.enqueue(hookId, d, now)),
     heads: () => r.read(() => w.heads()),
     head: (hookId) => r.read(() => w.head(hookId)),
+    claim: (hookId, deliveryId, by, now, leaseMs) => r.write(() => w.claim(hookId, deliveryId, by, now, leaseMs)),
     recordAttempt: (hookId, deliveryId, a) => r.write(() => w.recordAttempt(hookId, deliveryId, a)),
     getDelivery: (hookId, deliveryId) => r.read(() => w.getDelivery(hookId, deliveryId)),
     deliveries: (hookId, limit, before) => r.read(() => w.deliveries(hookId, limit, before)),

@@ -895,6 +895,15 @@ export interface WebhooksStore {
   heads(): Promise<WebhookDelivery[]>;
   /** The first pending delivery of one hook, or undefined. */
   head(hookId: string): Promise<WebhookDelivery | undefined>;
+  /**
+   * (migration 29) Claim a pending delivery due by `now` for `by` (a process) for `leaseMs`, in one statement: the delivery
+   * as claimed, or undefined when it is not pending, not due, or claimed by another process whose claim has not run out
+   * (that process is posting it). The lease runs on the database's clock on PostgreSQL (the machine's on SQLite), so the
+   * servers of a chain agree on it. A claim that ran out (its process killed mid-post) can be taken: the delivery may then
+   * go twice, under its one delivery id (receivers dedupe on `Footfall-Delivery`).
+   */
+  claim(hookId: string, deliveryId: string, by: string, now: number, leaseMs: number): Promise<WebhookDelivery | undefined>;
+  /** Record an attempt; it ends the delivery's claim (a pending one can be claimed again when next due). */
   recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt): Promise<void>;
   getDelivery(hookId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
   /**

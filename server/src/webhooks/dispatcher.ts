@@ -7,8 +7,14 @@
  * in the UI; its queue waits and resumes when an admin enables it again.
  *
  * Requests: POST, JSON, signed (./signature.ts), Node's fetch with a timeout, redirects not followed.
+ *
+ * One process posts a delivery at a time: before posting, the dispatcher claims it in the database (migration 29,
+ * `storage.webhooks.claim`, for the request's timeout and 30 s more), so two servers of a chain during a shard's
+ * handover, or a server and `footfall digest send`, never post it both. A process killed mid-post leaves its claim to
+ * run out; the delivery is then posted again by whoever takes it next (at least once, under its one delivery id).
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { Storage, WebhookDelivery, WebhookInfo } from "../storage/types.js";
@@ -90,8 +96,20 @@ interface AttemptResult {
   error: string | null;
 }
 
+/** How long a claim on a delivery lasts beyond the request's own timeout (the attempt's records after its answer). */
+export const CLAIM_MARGIN_MS = 30_000;
+
+/** What `deliverNow` did with a delivery. */
+export type DeliverNowOutcome =
+  /** Posted by this process: the delivery as recorded after it (delivered, or pending with its retry, or given up). */
+  | { posted: true; delivery: WebhookDelivery }
+  /** Not posted here: `behind` earlier deliveries of its hook go first; `claimed` another process is posting it now; `not-due` it waits for its retry; `gone` it is no longer pending (sent, or given up); `disabled` its hook is disabled or deleted. */
+  | { posted: false; why: "behind" | "claimed" | "not-due" | "gone" | "disabled"; delivery: WebhookDelivery | undefined };
+
 export class WebhookDispatcher {
   readonly options: WebhookOptions;
+  /** This process's name on the claims it takes (host, pid and a random part: a restarted process is another claimant). */
+  readonly claimant = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly storage: Storage;
   private readonly log: DispatcherDeps["log"];
   private readonly now: () => number;
@@ -206,6 +224,7 @@ export class WebhookDispatcher {
           }
           if (head.nextAttemptAt <= now) {
             const run = this.attempt(head)
+              .then(() => {})
               .catch((err: Error) => {
                 if (!this.storage.connectionLost?.(err)) this.log.error({ err: err.message, hook: head.hookId }, "webhooks: could not record an attempt");
               })
@@ -236,17 +255,45 @@ export class WebhookDispatcher {
     this.timer.unref?.();
   }
 
-  private async attempt(d: WebhookDelivery): Promise<void> {
+  /**
+   * Post one queued delivery now, from this process, if it is its hook's first pending one and due (`footfall digest
+   * send`, which runs no dispatcher): claimed as a server's attempt is, recorded the same way (a failure is retried by a
+   * server with the backoff). Whatever the chain's shards: the claim keeps it to one poster.
+   */
+  async deliverNow(hookId: string, deliveryId: string): Promise<DeliverNowOutcome> {
+    const head = await this.storage.webhooks.head(hookId);
+    const mine = await this.storage.webhooks.getDelivery(hookId, deliveryId);
+    const hook = await this.storage.webhooks.get(hookId);
+    if (!mine || mine.status !== "pending") return { posted: false, why: "gone", delivery: mine };
+    if (!hook?.enabled) return { posted: false, why: "disabled", delivery: mine };
+    if (!head || head.deliveryId !== deliveryId) return { posted: false, why: "behind", delivery: mine };
+    if (head.nextAttemptAt > this.now()) return { posted: false, why: "not-due", delivery: mine };
+    const outcome = await this.attempt(head, true);
+    const after = await this.storage.webhooks.getDelivery(hookId, deliveryId);
+    if (outcome === "posted" && after) return { posted: true, delivery: after };
+    return { posted: false, why: after?.status === "pending" ? "claimed" : "gone", delivery: after };
+  }
+
+  /** One attempt at a hook's head: claimed, posted, recorded; what became of it. */
+  private async attempt(d: WebhookDelivery, anywhere = false): Promise<"posted" | "skipped"> {
     const hook = await this.storage.webhooks.get(d.hookId);
     const secret = await this.storage.webhooks.secret(d.hookId);
-    if (!hook || secret === undefined || !hook.enabled) return;
-    if (!this.dispatchesHere(hook.store)) {
+    if (!hook || secret === undefined || !hook.enabled) return "skipped";
+    if (!anywhere && !this.dispatchesHere(hook.store)) {
       // Another server of the chain ingests this store and sends its hooks; look again in 5 s (the shard may move here),
       // not at once: the pump that follows this attempt would otherwise find the same head due and try it again, without end.
       this.elsewhere.set(hook.id, this.now() + 5000);
-      return;
+      return "skipped";
     }
     this.elsewhere.delete(hook.id);
+    // Claimed first: another process may be posting it (a chain's shard handed over mid-post, `footfall digest send`),
+    // or have recorded it since the head was read (the claim then finds it sent, or not due). Look again in a second.
+    const claimed = await this.storage.webhooks.claim(d.hookId, d.deliveryId, this.claimant, this.now(), this.options.timeoutMs + CLAIM_MARGIN_MS);
+    if (!claimed) {
+      this.elsewhere.set(hook.id, this.now() + 1000);
+      return "skipped";
+    }
+    d = claimed;
     const result = await this.post(hook.url, secret, d);
     const now = this.now();
     const attempts = d.attempts + 1;
@@ -290,6 +337,7 @@ export class WebhookDispatcher {
     if (result.ok || attempts % 50 === 0) await this.storage.webhooks.prune(d.hookId, o.keepLog);
     const after = await this.storage.webhooks.getDelivery(d.hookId, d.deliveryId);
     if (after) for (const l of this.listeners) l(after);
+    return "posted";
   }
 
   private async post(url: string, secret: string, d: WebhookDelivery): Promise<AttemptResult> {

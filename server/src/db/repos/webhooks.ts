@@ -58,6 +58,17 @@ export const deliveryOf = (r: DeliveryRow): WebhookDelivery => ({
 });
 export type { HookRow, DeliveryRow };
 
+/**
+ * (migration 29) A delivery's claim: the process posting it (`claimed_by`) until when (`claimed_until`, epoch ms), so that
+ * of the servers of a chain and `footfall digest send`, one posts it; null: nobody is posting it. SQLite's (a STRICT table).
+ */
+export const DELIVERY_CLAIM_SQL = `
+  ALTER TABLE webhook_deliveries ADD COLUMN claimed_by TEXT;
+  ALTER TABLE webhook_deliveries ADD COLUMN claimed_until INTEGER;
+`;
+/** (migration 29) PostgreSQL's. */
+export const DELIVERY_CLAIM_PG_SQL = DELIVERY_CLAIM_SQL.replace("INTEGER", "BIGINT");
+
 /** A new hook's public id. */
 export const newHookId = (): string => `wh_${randomBytes(8).toString("hex")}`;
 
@@ -134,10 +145,23 @@ export class WebhooksRepo {
       .get(hookId);
     return r ? deliveryOf(r) : undefined;
   }
+  /** (migration 29) One UPDATE ... RETURNING: SQLite takes its write lock for the statement, so of two processes at once one claims. */
+  claim(hookId: string, deliveryId: string, by: string, now: number, leaseMs: number): WebhookDelivery | undefined {
+    const clock = Date.now();
+    const r = this.db
+      .prepare<[string, number, string, string, number, number], DeliveryRow>(
+        `UPDATE webhook_deliveries SET claimed_by = ?, claimed_until = ?
+         WHERE hook_id = ? AND delivery_id = ? AND status = 'pending' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+         RETURNING ${DELIVERY_COLUMNS}`,
+      )
+      .get(by, clock + leaseMs, hookId, deliveryId, now, clock);
+    return r ? deliveryOf(r) : undefined;
+  }
   recordAttempt(hookId: string, deliveryId: string, a: DeliveryAttempt): void {
     this.db
       .prepare(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, response_status = ?, finished_at = ?
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, response_status = ?, finished_at = ?,
+           claimed_by = NULL, claimed_until = NULL
          WHERE hook_id = ? AND delivery_id = ?`,
       )
       .run(a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId);
