@@ -164,6 +164,19 @@ export function hideInputSecret(text: string, input: string): string {
 }
 
 /**
+ * What to do when ffmpeg's or ffprobe's `stderr` says the camera refused its login (RTSP or HTTP 401, as an IP camera
+ * answers a wrong password), or null. ffmpeg's own words ("method DESCRIBE failed: 401 Unauthorized") do not say
+ * where the login is set.
+ */
+export function loginRefused(stderr: string): string | null {
+  if (!/401 Unauthorized|authorization failed/i.test(stderr)) return null;
+  return (
+    "the camera refused the login: check the user name and password in settings.input " +
+    "(rtsp://user:password@host/..., with @ : / % in them written %40 %3A %2F %25); the agent keeps trying"
+  );
+}
+
+/**
  * Frame size with ffprobe. A camera that takes the connection and sends nothing would hold ffprobe
  * for good (its HTTP and RTSP inputs wait without limit): after `timeoutMs` it is killed and the run
  * fails, so the stream is retried with backoff like any dropped one.
@@ -209,7 +222,7 @@ export function probeSize(ffprobe: string, input: string, signal: AbortSignal, t
       reject(
         new Error(
           `ffprobe could not read a video stream from ${shown} (exit ${code}): ${hideInputSecret(err.trim(), input).slice(0, 300) || "no video stream"}; ` +
-            "check that settings.input is a video file, camera URL or device ffmpeg can open",
+            (loginRefused(err) ?? "check that settings.input is a video file, camera URL or device ffmpeg can open"),
         ),
       );
     });
@@ -348,7 +361,8 @@ export class FrameStream {
           ? `no frame for ${o.stallTimeoutMs} ms`
           : exit.code === 0
             ? "end of input"
-            : `ffmpeg exited with ${exit.code ?? exit.signal}${stderr.trim() ? `: ${hideInputSecret(stderr.trim(), o.input).split("\n").slice(-2).join(" | ").slice(0, 300)}` : ""}`;
+            : `ffmpeg exited with ${exit.code ?? exit.signal}${stderr.trim() ? `: ${hideInputSecret(stderr.trim(), o.input).split("\n").slice(-2).join(" | ").slice(0, 300)}` : ""}` +
+              (loginRefused(stderr) === null ? "" : `; ${loginRefused(stderr)}`);
         resolve({ reason, frames, clean });
       };
 
