@@ -4,7 +4,7 @@
  * agentProblems. One place, so that every screen flags the same agents for the same reasons.
  */
 import type { Static } from "@sinclair/typebox";
-import { agentProblems, agentRejectsOf, clockReading, recentInputOf, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample, type StoreOpening } from "@footfall/core";
+import { agentProblems, agentRejectsOf, expectedBackBy, clockReading, recentInputOf, decodeClockSamples, type AgentInput, type AgentProblem, type ClockSample, type StoreOpening } from "@footfall/core";
 import type { AgentRow } from "./storage/types.js";
 import type { AgentsBody } from "./routes/schemas.js";
 
@@ -158,5 +158,7 @@ export function agentInfo(a: AgentRow, rejectReasons: Record<string, number>, cl
     // What it refused itself before the server saw anything (its status's agentRejects.<reason>), beside the server's rejects.
     agentRejects: agentRejectsOf(status.metrics),
     problems: agentProblems(h, clockWarnMs, now, opening),
+    // A box down at night, in its grace after the opening: by when the agent-offline rule would miss it.
+    expectedBackBy: expectedBackBy(h, now, opening),
   };
 }

@@ -4,7 +4,7 @@
  * clock warning's threshold are passed in. The clock's words and threshold are core's, as in the
  * Agents view (formatClockOffset, clockOffWarns), and so are the "5 min ago" words (formatAgo).
  */
-import { AGENT_PROBLEM_WORDS, agentProblems, agentRejectsOf, agentRejectWords, clockOffWarns, type AgentRejects, DEFAULT_STATUS_EVERY_MS, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem, type StoreOpening } from "@footfall/core";
+import { AGENT_PROBLEM_WORDS, agentProblems, agentRejectsOf, agentRejectWords, clockOffWarns, type AgentRejects, DEFAULT_STATUS_EVERY_MS, downWhileClosed, formatAgo, formatClockOffset, silentAfterMs, type AgentProblem, type StoreOpening } from "@footfall/core";
 import { attentionOf, statusPartOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
@@ -112,18 +112,35 @@ export async function agentListOpened(
   return agentList(rows, filter, warnMs, now, (s) => openings.get(s));
 }
 
+/** The gauge footfall_agents{state}'s states: `footfall agent list --status`'s, and `closed`. */
+export const AGENT_GAUGE_STATES = [...AGENT_LIST_STATUSES, "closed"] as const;
+
 /**
- * The agents by status (online, offline, never-seen, revoked; each always there, 0 when none): the gauge
- * footfall_agents{state}, as `footfall agent list --status` would count them.
+ * The agents by status (online, offline, never-seen, revoked, closed; each always there, 0 when none): the gauge
+ * footfall_agents{state}, as `footfall agent list --status` would count them, except that an offline agent whose store
+ * is closed since it went down (or has been open for less than its grace, core downWhileClosed by `openingOf`, the
+ * store's hours) is `closed`, not `offline`: an IT alert on offline > 0 does not fire every night.
  */
-export function agentStateCounts(rows: readonly AgentRow[]): Record<(typeof AGENT_LIST_STATUSES)[number], number> {
-  const counts = Object.fromEntries(AGENT_LIST_STATUSES.map((s) => [s, 0])) as Record<(typeof AGENT_LIST_STATUSES)[number], number>;
+export function agentStateCounts(
+  rows: readonly AgentRow[],
+  now: number = Date.now(),
+  openingOf?: (store: string) => StoreOpening | null | undefined,
+): Record<(typeof AGENT_GAUGE_STATES)[number], number> {
+  const counts = Object.fromEntries(AGENT_GAUGE_STATES.map((s) => [s, 0])) as Record<(typeof AGENT_GAUGE_STATES)[number], number>;
   for (const row of rows) {
     // As agentListEntry's status: revoked, or its last state.
-    const status = (row.revokedAt !== null ? "revoked" : row.state) as (typeof AGENT_LIST_STATUSES)[number];
+    let status = (row.revokedAt !== null ? "revoked" : row.state) as (typeof AGENT_GAUGE_STATES)[number];
+    if (status === "offline" && openingOf && downWhileClosed(attentionOf(row), now, openingOf(row.store))) status = "closed";
     if (status in counts) counts[status]++;
   }
   return counts;
+}
+
+/** {@link agentStateCounts} with the hours of the stores that have an offline agent (`openingOf` read once a store, only for those). */
+export async function agentStateCountsOpened(rows: readonly AgentRow[], now: number, openingOf: (store: string) => Promise<StoreOpening | null>): Promise<Record<(typeof AGENT_GAUGE_STATES)[number], number>> {
+  const stores = [...new Set(rows.filter((r) => r.revokedAt === null && r.state === "offline").map((r) => r.store))];
+  const openings = new Map(await Promise.all(stores.map(async (s) => [s, await openingOf(s).catch(() => null)] as const)));
+  return agentStateCounts(rows, now, (s) => openings.get(s));
 }
 
 /** How many online agents (not revoked) have a clock flagged past `warnMs`: the gauge footfall_agents_clock_off. */

@@ -1,13 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DEFAULT_CLOCK_WARN_MS } from "@footfall/core";
-import { AGENT_LIST_STATUSES, agentStateCounts, clockOffCount } from "./agent-list-format.js";
+import { AGENT_GAUGE_STATES, agentStateCountsOpened, clockOffCount } from "./agent-list-format.js";
+import { storedOpening } from "./analytics/zone-tracking.js";
 import type { Logger } from "./log.js";
 import { mqttConnected, type Services } from "./services.js";
 
 /** The Prometheus text of the server's metrics (a split chain server's: both threads'), read at scrape time. */
 export async function scrape(
-  services: Pick<Services, "metrics" | "mqtt" | "mqttConnected" | "ingestMetrics"> & Partial<Pick<Services, "storage" | "clockWarnMs">>,
+  services: Pick<Services, "metrics" | "mqtt" | "mqttConnected" | "ingestMetrics"> & Partial<Pick<Services, "storage" | "clockWarnMs" | "now">>,
 ): Promise<{ contentType: string; body: string }> {
   // Read the link at scrape time: an external broker can drop and come back at any moment.
   services.metrics.mqttConnected.set(mqttConnected(services) ? 1 : 0);
@@ -15,16 +16,18 @@ export async function scrape(
   if (services.storage) {
     const warnMs = services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS;
     const { storage, metrics } = services;
+    const now = services.now?.() ?? Date.now();
     const [[clockOff, states], digests, heads] = await Promise.all([
       storage.agents.listAll().then(
-        (rows) => [clockOffCount(rows, warnMs), agentStateCounts(rows)] as const,
+        // An offline agent of a store closed since it went down (or within its grace after the opening) is `closed`.
+        async (rows) => [clockOffCount(rows, warnMs), await agentStateCountsOpened(rows, now, (s) => storedOpening(storage, s, now))] as const,
         () => [Number.NaN, null] as const,
       ),
       storage.digests.list().catch(() => null),
       storage.webhooks.heads().catch(() => null),
     ]);
     metrics.agentsClockOff.set(clockOff);
-    for (const state of AGENT_LIST_STATUSES) metrics.agents.set({ state }, states ? states[state] : Number.NaN);
+    for (const state of AGENT_GAUGE_STATES) metrics.agents.set({ state }, states ? states[state] : Number.NaN);
     // A failed period stays on its digest (failedPeriod) until it is sent; gaveUpAt says the scheduler stopped trying.
     const failing = digests?.filter((d) => d.failedPeriod !== null) ?? null;
     metrics.digestsFailing.set({ state: "retrying" }, failing ? failing.filter((d) => d.gaveUpAt === null).length : Number.NaN);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEMO_LAYOUT, WEEKDAYS, type OpeningHours } from "@footfall/core";
 import { createMetrics, INGEST_THREAD_PREFIX } from "./metrics.js";
 import { scrape, startMetricsListener } from "./metrics-listener.js";
 import { createLogger } from "./log.js";
@@ -102,10 +103,10 @@ describe("footfall_agents", () => {
       const metrics = createMetrics();
       const states = async () =>
         Object.fromEntries([...(await scrape({ metrics, mqtt: null, storage })).body.matchAll(/^footfall_agents\{(.*)\} (\S+)$/gm)].map((m) => [m[1], m[2]]));
-      expect(await states()).toEqual({ 'state="online"': "2", 'state="offline"': "1", 'state="never-seen"': "1", 'state="revoked"': "1" });
+      expect(await states()).toEqual({ 'state="online"': "2", 'state="offline"': "1", 'state="never-seen"': "1", 'state="revoked"': "1", 'state="closed"': "0" });
       // cam-2 goes offline: said at the next scrape; the clock gauge is still there beside it.
       await storage.agents.recordStatus("s1", "cam-2", { ...online(now + 2), state: "offline" });
-      expect(await states()).toEqual({ 'state="online"': "1", 'state="offline"': "2", 'state="never-seen"': "1", 'state="revoked"': "1" });
+      expect(await states()).toEqual({ 'state="online"': "1", 'state="offline"': "2", 'state="never-seen"': "1", 'state="revoked"': "1", 'state="closed"': "0" });
       expect((await scrape({ metrics, mqtt: null, storage })).body).toMatch(/^footfall_agents_clock_off 0$/m);
       // As Prometheus reads it: GET /metrics on the metrics listener, with its HELP.
       const listener = await startMetricsListener({ metrics, mqtt: null, storage }, { host: "127.0.0.1", port: 0, log: createLogger("silent") });
@@ -118,7 +119,41 @@ describe("footfall_agents", () => {
       }
       await storage.close();
       // The database does not answer: NaN (prom-client writes Nan) for each state, and the rest of the scrape serves.
-      expect(await states()).toEqual({ 'state="online"': "Nan", 'state="offline"': "Nan", 'state="never-seen"': "Nan", 'state="revoked"': "Nan" });
+      expect(await states()).toEqual({ 'state="online"': "Nan", 'state="offline"': "Nan", 'state="never-seen"': "Nan", 'state="revoked"': "Nan", 'state="closed"': "Nan" });
+    } finally {
+      dir.remove();
+    }
+  });
+});
+
+describe("footfall_agents{state=\"closed\"}: boxes switched off at night", () => {
+  it("counts an offline box of a store closed since it went down as closed, not offline, until the store has been open for its agent-offline rule's threshold", async () => {
+    const dir = tempDir("footfall-agents-closed-");
+    const storage = openSqliteStorage(dir.path);
+    try {
+      // A shop open 08:00-21:00 UTC; its agent-offline rule's threshold 5 min (the grace), a second one's 20 min.
+      const at = (d: number, hh: number, mm: number, ss = 0) => Date.UTC(2026, 11, d, hh, mm, ss);
+      const weekly = Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"];
+      await storage.stores.saveLayout("shop", { ...DEMO_LAYOUT, timezone: "UTC" }, at(1, 12, 0));
+      await storage.hours.set("shop", { weekly, exceptions: [] }, at(1, 12, 0));
+      const rule = { store: "shop", kind: "agent-offline" as const, forSeconds: 0, cooldownSeconds: 0, enabled: true };
+      await storage.alerts.saveRule({ ...rule, id: "boxes", threshold: 300 }, at(1, 12, 0));
+      await storage.alerts.saveRule({ ...rule, id: "slow", threshold: 1200 }, at(1, 12, 0));
+      const online = (ts: number) => ({ state: "online" as const, ts, kind: "camera" as const, version: "1.0.0" });
+      for (const agent of ["night", "late", "day"]) await storage.agents.add("shop", agent, "camera", at(1, 12, 0));
+      // Switched off at 21:15 (after the closing) and at 20:58 (two minutes before it, within the grace); one down at 15:00.
+      for (const [agent, off] of [["night", at(7, 21, 15)], ["late", at(7, 20, 58)], ["day", at(7, 15, 0)]] as const) {
+        await storage.agents.recordStatus("shop", agent, online(off - 60_000), off - 60_000);
+        await storage.agents.recordStatus("shop", agent, { ...online(off), state: "offline" });
+      }
+      const metrics = createMetrics();
+      const states = async (now: number) =>
+        Object.fromEntries([...(await scrape({ metrics, mqtt: null, storage, now: () => now })).body.matchAll(/^footfall_agents\{state="(offline|closed)"\} (\S+)$/gm)].map((m) => [m[1], m[2]]));
+      expect(await states(at(8, 3, 0))).toEqual({ offline: "1", closed: "2" });
+      expect(await states(at(8, 8, 5))).toEqual({ offline: "1", closed: "2" });
+      // 08:05:01: the rule misses them; so does the gauge.
+      expect(await states(at(8, 8, 5, 1))).toEqual({ offline: "3", closed: "0" });
+      await storage.close();
     } finally {
       dir.remove();
     }

@@ -71,15 +71,27 @@ export async function storeOpening(services: Pick<Services, "storage" | "hours" 
   const timeZone = services.layouts.current(store, now)?.timezone;
   if (!timeZone) return null;
   const hours = await storeHours(services, store, now);
-  return hours ? { hours, timeZone } : null;
+  return hours ? withGrace({ hours, timeZone }, services.storage, store) : null;
+}
+
+/**
+ * `opening` with the store's grace for a box down at night (core StoreOpening.offlineGraceMs): the smallest threshold of
+ * its enabled agent-offline rules, the instant those rules would miss the box; none (or unreadable): core's default.
+ */
+async function withGrace(opening: StoreOpening, storage: Pick<Storage, "alerts">, store: string): Promise<StoreOpening> {
+  const rules = await Promise.resolve()
+    .then(() => storage.alerts.rules(store))
+    .catch(() => []);
+  const thresholds = rules.filter((r) => r.enabled && r.kind === "agent-offline" && Number.isFinite(r.threshold) && r.threshold >= 0).map((r) => r.threshold * 1000);
+  return thresholds.length > 0 ? { ...opening, offlineGraceMs: Math.min(...thresholds) } : opening;
 }
 
 /** {@link storeOpening} from storage alone (the CLI, which reads the database): the hours stored, the time zone of the layout in force at `now`. */
-export async function storedOpening(storage: Pick<Storage, "hours" | "stores">, store: string, now: number): Promise<StoreOpening | null> {
+export async function storedOpening(storage: Pick<Storage, "hours" | "stores" | "alerts">, store: string, now: number): Promise<StoreOpening | null> {
   const hours = await storage.hours.get(store, now);
   if (!hours) return null;
   const timeZone = layoutAt(await storage.stores.layouts(store), now)?.timezone;
-  return timeZone ? { hours, timeZone } : null;
+  return timeZone ? withGrace({ hours, timeZone }, storage, store) : null;
 }
 
 /** `down` (zones nobody counts, by id) without those closed now by `hours` (core's notCountedWhileOpen), each since its first open instant. */

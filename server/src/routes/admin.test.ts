@@ -62,6 +62,7 @@ describe("GET /api/v1/stores/:store/agents", () => {
       agentRejects: null,
       recentInput: null,
       problems: ["never-seen"],
+      expectedBackBy: null,
     });
     expect(res.body.clockWarnMs).toBe(30_000);
   });

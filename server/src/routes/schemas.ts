@@ -186,7 +186,13 @@ export const AgentsBody = Type.Object({
       problems: Type.Optional(
         Type.Array(Type.Union(AGENT_PROBLEMS.map((x) => Type.Literal(x))), {
           description:
-            "what needs attention (core's agentProblems; with the store's opening hours, not offline or silent while it is closed for an agent down since it closed): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), refusing (online, and its source refused at least 10 of what it read over the 10 minutes before its last status, over a tenth of it: recentInput), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+            "what needs attention (core's agentProblems; with the store's opening hours, not offline or silent while it is closed for an agent down since it closed, or since shortly before, nor for the grace after it opens: expectedBackBy): offline, never-seen, silent (online, but nothing heard for 3 status intervals, at least 90 s: lastHeardAt), stalled (online, but its last status said a camera or simulator had no input for over a minute, or its source had been failing and restarting for over a minute: input), refusing (online, and its source refused at least 10 of what it read over the 10 minutes before its last status, over a tenth of it: recentInput), lagging (newest event over 10 s late, not caught up), clock (off past clockWarnMs), backlog (oldest held event over a minute, or its outbox dropped some); [] when fine or revoked",
+        }),
+      ),
+      expectedBackBy: Type.Optional(
+        Type.Union([Type.Integer(), Type.Null()], {
+          description:
+            "(this project) epoch ms: an agent down (offline or silent) since the store closed, or since shortly before (within the grace), while the store has been open for less than the grace: it is given until then to boot and connect, not `offline` yet (the Agents view: 'expected back by 08:10'); after it, `offline`, when the store's agent-offline rule pages. The grace is the smallest threshold of the store's enabled agent-offline rules, 10 min without one. Null otherwise",
         }),
       ),
     }),
