@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ffmpegArgs, inputList, LIST_PROTOCOLS, missingInput, writeInputList } from "./ffmpeg.js";
+import { ffmpegArgs, ffmpegVersion, inputList, listTakesOptions, LIST_PROTOCOLS, loginRefused, missingInput, writeInputList } from "./ffmpeg.js";
 import { inputKind } from "./settings.js";
 
 const base = { fps: 10, width: undefined, height: undefined, realtime: true, loop: false };
@@ -32,7 +32,9 @@ describe("ffmpegArgs", () => {
   it("writes the list with the URL quoted and RTSP over TCP, and refuses a URL over two lines", () => {
     expect(inputList("rtsp://admin:it's@cam/1")).toBe("ffconcat version 1.0\nfile 'rtsp://admin:it'\\''s@cam/1'\noption rtsp_transport tcp\n");
     expect(inputList("http://cam/video.mjpg")).toBe("ffconcat version 1.0\nfile 'http://cam/video.mjpg'\n");
-    expect(() => inputList("http://u:pw@cam/a\noption x y")).toThrow("http://u:***@cam/a?option x y: settings.input holds a line break; write the camera's URL on one line");
+    expect(() => inputList("http://u:pw@cam/a\noption x y")).toThrow(
+      "http://u:***@cam/a?option x y: settings.input holds a line break; write the camera's URL on one line",
+    );
   });
   it("tells inputs apart", () => {
     expect(inputKind("rtsp://10.0.0.2/stream")).toBe("stream");
@@ -92,5 +94,28 @@ describe("writeInputList", () => {
     } finally {
       await rm(base, { recursive: true, force: true });
     }
+  });
+});
+
+describe("an older ffmpeg and the input list's options", () => {
+  it("reads ffmpeg's version from its first line; a git build counts as recent", () => {
+    expect(ffmpegVersion("ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026 the FFmpeg developers\nbuilt with gcc 12")).toEqual([5, 1]);
+    expect(ffmpegVersion("ffmpeg version 4.4.2-0ubuntu0.22.04.1 Copyright (c) 2000-2021 the FFmpeg developers")).toEqual([4, 4]);
+    expect(ffmpegVersion("ffmpeg version n4.3.1 Copyright (c) 2000-2020")).toEqual([4, 3]);
+    expect(ffmpegVersion("ffmpeg version N-109000-g1234abcd Copyright (c) 2000-2022")).toBeNull();
+    expect(ffmpegVersion("")).toBeNull();
+    expect([[4, 4], [4, 9], [5, 0], [7, 1], null].map((v) => listTakesOptions(v as [number, number] | null))).toEqual([false, false, true, true, true]);
+  });
+
+  it("leaves RTSP over TCP out of the list for an ffmpeg that would refuse it, and keeps the URL in it", () => {
+    const url = "rtsp://admin:secret@10.0.0.5/stream1";
+    expect(inputList(url)).toContain("option rtsp_transport tcp");
+    expect(inputList(url, { tcp: false })).toBe(`ffconcat version 1.0\nfile '${url}'\n`);
+  });
+
+  it("says a refused login in words, and nothing for other errors", () => {
+    expect(loginRefused("[rtsp @ 0x5] method DESCRIBE failed: 401 Unauthorized")).toContain("check the user name and password in settings.input");
+    expect(loginRefused("Server returned 401 Unauthorized (authorization failed)")).toContain("the camera refused the login");
+    expect(loginRefused("Connection refused")).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * fixed rate, with a stall watchdog and restarts with exponential backoff when the stream drops.
  * Frames never leave the process: they go from ffmpeg's stdout to `onFrame` only.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { lstat, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -62,13 +62,39 @@ export const LIST_PROTOCOLS = "file,http,https,httpproxy,tcp,tls,udp,rtp,srtp,rt
 /**
  * The input list (ffmpeg's concat demuxer, one file) that names a stream URL to ffmpeg and ffprobe, so that the URL,
  * a camera's password in it (`rtsp://admin:secret@...`), is not in their command line, which `ps` shows every local
- * user: its options with it (RTSP over TCP).
+ * user: its options with it (RTSP over TCP). `tcp: false` leaves the option out, for an ffmpeg older than 5.0, whose
+ * concat demuxer knows no `option` line and refuses the whole list ({@link listTakesOptions}).
  */
-export function inputList(input: string): string {
+export function inputList(input: string, { tcp = true }: { tcp?: boolean } = {}): string {
   if (/[\r\n\0]/.test(input)) throw new Error(`${redactUrl(input).replace(/[\r\n\0]/g, "?")}: settings.input holds a line break; write the camera's URL on one line`);
   const lines = ["ffconcat version 1.0", `file '${input.replaceAll("'", "'\\''")}'`];
-  if (/^rtsps?:/i.test(input)) lines.push("option rtsp_transport tcp");
+  if (tcp && /^rtsps?:/i.test(input)) lines.push("option rtsp_transport tcp");
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * ffmpeg's version from `ffmpeg -version`'s first line ("ffmpeg version 5.1.9-0+deb12u1 ..."): [major, minor], or null
+ * for a build without a release number (a git build, "N-109000-g..."), taken to be recent.
+ */
+export function ffmpegVersion(text: string): [number, number] | null {
+  const m = /version\s+n?(\d+)\.(\d+)/i.exec(text.split("\n")[0] ?? "");
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/** Whether an input list may carry options (the concat demuxer's `option` line came with ffmpeg 5.0). */
+export const listTakesOptions = (version: [number, number] | null): boolean => version === null || version[0] >= 5;
+
+const versions = new Map<string, Promise<[number, number] | null>>();
+/** `ffmpeg -version` of the executable `ffmpeg`, asked once per process; null when it cannot tell. */
+export function askFfmpegVersion(ffmpeg: string): Promise<[number, number] | null> {
+  let v = versions.get(ffmpeg);
+  if (!v) {
+    v = new Promise((resolve) =>
+      execFile(ffmpeg, ["-hide_banner", "-version"], { timeout: 10_000 }, (err, out) => resolve(err ? null : ffmpegVersion(String(out)))),
+    );
+    versions.set(ffmpeg, v);
+  }
+  return v;
 }
 
 /** ffmpeg's (and ffprobe's) input arguments for a stream URL's input list at `list` ({@link inputList}). */
@@ -114,12 +140,16 @@ export async function removeStaleInputLists(base: string = tmpdir()): Promise<nu
  * of one stream; `dispose` removes both. Files and devices need none (their path holds no secret). The lists of this
  * user's agents that no longer run are removed first ({@link removeStaleInputLists}).
  */
-export async function writeInputList(input: string, base: string = tmpdir()): Promise<{ path: string; dispose(): Promise<void> }> {
+export async function writeInputList(
+  input: string,
+  base: string = tmpdir(),
+  options: { tcp?: boolean } = {},
+): Promise<{ path: string; dispose(): Promise<void> }> {
   await removeStaleInputLists(base);
   const dir = await mkdtemp(join(base, `footfall-camera-${process.pid}-`));
   const path = join(dir, "input.ffconcat");
   try {
-    await writeFile(path, inputList(input), { mode: 0o600, flag: "wx" });
+    await writeFile(path, inputList(input, options), { mode: 0o600, flag: "wx" });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -276,8 +306,27 @@ export class FrameStream {
       await this.list.dispose().catch(() => {});
       this.list = null;
     }
-    this.list ??= await writeInputList(this.o.input);
+    this.list ??= await writeInputList(this.o.input, undefined, { tcp: await this.listTcp() });
     return this.list.path;
+  }
+
+  /**
+   * Whether the list may say RTSP over TCP: not to an ffmpeg older than 5.0, which would refuse the whole list (every
+   * RTSP camera dead). Such an ffmpeg tries RTP over UDP first, and TCP when the camera refuses UDP or UDP brings nothing.
+   */
+  private tcpOk: boolean | null = null;
+  private async listTcp(): Promise<boolean> {
+    if (this.tcpOk !== null || !/^rtsps?:/i.test(this.o.input)) return this.tcpOk ?? true;
+    const version = await askFfmpegVersion(this.o.ffmpeg);
+    this.tcpOk = listTakesOptions(version);
+    if (!this.tcpOk)
+      this.o.log.warn(
+        { input: redactUrl(this.o.input), ffmpeg: `${version![0]}.${version![1]}` },
+        `ffmpeg ${version![0]}.${version![1]} cannot be told to read RTSP over TCP without the camera's URL (and its password) in its command line, ` +
+          "which every local user can read: it reads this camera over UDP first and switches to TCP when the camera refuses UDP or no video comes over it; " +
+          "to make it TCP from the start, install ffmpeg 5.0 or later (Debian 12, Ubuntu 24.04) or set settings.ffmpeg and settings.ffprobe to such a build",
+      );
+    return this.tcpOk;
   }
 
   private async runs(live: boolean, shown: string, delay: number): Promise<void> {

@@ -10,8 +10,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Value } from "@sinclair/typebox/value";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger, type LogFields, type Logger } from "../../log.js";
@@ -284,4 +286,60 @@ describe("the camera source on an RTSP camera over TCP, with its login in the UR
     expect(warnings[0]!.reason).toContain("the camera refused the login");
     expect(warnings[0]!.reason).toContain("check the user name and password in settings.input");
   }, 60_000);
+
+  it("with an ffmpeg older than 5.0 (whose input list takes no options) says so once and still reads the camera, UDP refused, then TCP", async () => {
+    // ffmpeg 4.4 as Ubuntu 22.04 has it, as far as the agent can tell: `-version` says 4.4.2, the rest is Debian's ffmpeg.
+    const dir = mkdtempSync(join(tmpdir(), "footfall-old-ffmpeg-"));
+    const fake = join(dir, "ffmpeg");
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nfor a in "$@"; do [ "$a" = -version ] && { echo "ffmpeg version 4.4.2-0ubuntu0.22.04.1 Copyright (c) 2000-2021 the FFmpeg developers"; exit 0; }; done\nexec ffmpeg "$@"\n',
+      { mode: 0o755 },
+    );
+    const ac = new AbortController();
+    const warnings: { message: string; fields: LogFields }[] = [];
+    const log: Logger = {
+      ...silentLogger,
+      warn: ((fields: LogFields, message: string) => void warnings.push({ fields, message })) as Logger["warn"],
+      child: () => log,
+    };
+    const setupsBefore = seen.setups.length;
+    let list = "";
+    let frames = 0;
+    const stream = new FrameStream({
+      input: `rtsp://${USER}:${PASSWORD}@127.0.0.1:${PORT}/live`,
+      fps: 10,
+      realtime: true,
+      loop: false,
+      ffmpeg: fake,
+      ffprobe: "ffprobe",
+      stallTimeoutMs: 20_000,
+      restartMinMs: 200,
+      restartMaxMs: 400,
+      log,
+      signal: ac.signal,
+      onFrame: () => {
+        if (frames++ === 0) {
+          const argv = readFileSync(`/proc/${stream.stats.pid}/cmdline`, "utf8").split("\0");
+          list = readFileSync(argv[argv.indexOf("-i") + 1]!, "utf8");
+        }
+        if (frames === 20) ac.abort();
+      },
+    });
+    try {
+      await stream.run();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(frames).toBeGreaterThanOrEqual(20);
+    const told = warnings.filter((w) => w.message.startsWith("ffmpeg 4.4 cannot be told to read RTSP over TCP"));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.message).toContain("install ffmpeg 5.0 or later");
+    expect(JSON.stringify(warnings)).not.toContain(PASSWORD);
+    // The list names the camera and nothing else; ffprobe and ffmpeg asked UDP, were refused, and went over TCP.
+    expect(list).toBe(`ffconcat version 1.0\nfile 'rtsp://${USER}:${PASSWORD}@127.0.0.1:${PORT}/live'\n`);
+    const setups = seen.setups.slice(setupsBefore);
+    expect(setups.some((t) => t.startsWith("RTP/AVP/UDP"))).toBe(true);
+    expect(setups.some((t) => t.startsWith("RTP/AVP/TCP"))).toBe(true);
+  }, 90_000);
 });
