@@ -119,12 +119,16 @@ export function App() {
   // A link with a token opened in a tab that already shows the app (pasted in the address bar, a
   // kiosk link clicked on the sign-in page) changes only the fragment, with no new load: it is
   // taken as at the first load (and taken out of the address bar), not left to the sign-in form.
+  // The same link opened again (a tablet's bookmark of its kiosk link) loses its token from the
+  // address bar as well, and signs in again if this tab was signed out since.
   const tokenSeen = useRef(route.params.token);
+  const signedOut = auth.status === "out";
   useEffect(() => {
     const fromUrl = route.params.token;
-    if (!fromUrl || fromUrl === tokenSeen.current) return;
-    tokenSeen.current = fromUrl;
+    if (!fromUrl) return;
     navigate(withParams(route, { token: null }), true);
+    if (fromUrl === tokenSeen.current && !signedOut) return;
+    tokenSeen.current = fromUrl;
     void signIn(fromUrl, false, true);
     // Only a new token in the link starts this; the route it came with is read as it is then.
     // eslint-disable-next-line react-hooks/exhaustive-deps
