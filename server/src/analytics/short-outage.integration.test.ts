@@ -3,8 +3,8 @@
  * crossed: before, that hour read "not counted 1 h" on every screen and export, the whole-hour rule
  * taking any outage, however short, for the whole hour. Now (core SHORT_OUTAGE_MS) an hour a zone was
  * not counted for under 5 minutes is counted, 0 a zero; a restart that takes 12 minutes keeps its hour
- * not counted. A real edge agent (its shutdown's offline status, then a new agent whose status says it
- * counts since its start: countingSince) on the server's embedded broker (Aedes), the clock moved on
+ * not counted. A real edge agent (its shutdown's offline status, or its link cut and the broker's will
+ * for a power cut, then a new agent whose status says it counts since its start: countingSince) on the server's embedded broker (Aedes), the clock moved on
  * by the outage; GET .../traffic (the traffic chart, week grid, CSVs) and .../dwell (the heatmap and its
  * CSV) alike; a SQLite file and PostgreSQL.
  */
@@ -112,16 +112,20 @@ for (const [db, PORT] of [
      * 09:10 it counts 3 in; at 10:15 the agent stops (its offline status) and a new one starts
      * `off` later (its status: counting since its start); nobody crosses from 09:10 to 12:00.
      */
-    async function restart(off: number): Promise<void> {
+    async function restart(off: number, opts: { powerCut?: boolean } = {}): Promise<void> {
       const credentials = await setUp();
       const first = await startAgent(credentials);
       now = T0 + 10 * MIN;
       first.source.cross(now, 3, 0);
       await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
       now = T0 + H + 15 * MIN;
-      await first.agent.stop();
+      // A power cut: its link drops (the broker sends its will), the box is gone; else a clean stop (its offline status).
+      if (opts.powerCut) proxy!.cut();
+      else await first.agent.stop();
       await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      if (opts.powerCut) await first.agent.stop();
       now += off;
+      proxy!.restore();
       await startAgent(credentials);
       await waitFor("the span closed", async () => (await spans()).every((s) => s.to !== null), { timeoutMs: 30_000 });
       now = T0 + 3 * H;
@@ -136,6 +140,13 @@ for (const [db, PORT] of [
       expect(outages).toBeNull();
       expect(await dwellOutages()).toBeNull();
       expect(buckets.map((b) => b.enters)).toEqual([3, 0, 0]);
+    });
+
+    it("a power cut of 8 seconds (its will, then a new start) leaves the hour counted too", async () => {
+      await restart(8 * S, { powerCut: true });
+      expect(await spans()).toMatchObject([{ from: T0 + H + 15 * MIN, to: T0 + H + 15 * MIN + 8 * S }]);
+      expect((await traffic()).outages).toBeNull();
+      expect(await dwellOutages()).toBeNull();
     });
 
     it("a restart that takes 12 minutes keeps its hour not counted, on the traffic and the heatmap alike", async () => {
