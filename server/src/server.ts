@@ -452,6 +452,12 @@ export async function startHalf(
         counting.changed(stores);
         hub?.touch(stores, true);
       },
+      // The LISTEN connection is back after a gap (PostgreSQL restarted): the alert notices sent meanwhile were lost, so the
+      // stores' followers get their alerts read again now (not at a change that may not come before the morning).
+      onResync: (stores) => {
+        counting.changed(stores);
+        hub?.touch(stores, true);
+      },
       onRemoteLayout: (store) => {
         hub?.touch([store]);
         // Saved on another server (which sent the agents the version in force): the holder sends the next one at its time.

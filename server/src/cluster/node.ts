@@ -54,6 +54,11 @@ export interface ClusterNodeOptions {
   onRemoteLayout(store: string): void;
   /** Another server changed these stores' alerts (its alert notice, sent at once; their live notice follows). */
   onRemoteAlerts?(stores: string[]): void;
+  /**
+   * The listening connection came back after a gap (PostgreSQL restarted, the link cut): the live and alert notices sent
+   * meanwhile were lost, so every store of the chain may have changed (their figures read again here already).
+   */
+  onResync?(stores: string[]): void;
   /** The visit timeout: how long the live tap holds an event that waits for its commit. */
   visitTimeoutMs?: number;
   now?(): number;
@@ -374,10 +379,16 @@ export class ClusterNode {
     this.o.onRemoteLayout(store);
   }
 
-  /** After a gap in the notices: layouts held may be stale; read them again. */
+  /**
+   * After a gap in the notices: layouts held may be stale; read them again. The live and alert notices of the gap were
+   * lost too: the figures of stores ingested elsewhere are read again, and every store's followers get its alerts again.
+   */
   private async resync(): Promise<void> {
     await this.discover();
     for (const stores of this.byShard.values()) for (const s of stores) if (this.o.layouts.isLoaded(s)) await this.o.layouts.reload(s).catch(() => {});
+    const all = [...this.byShard.values()].flatMap((stores) => [...stores]);
+    for (const s of all) if (!this.ingests(s)) this.o.analytics.invalidate(s);
+    this.o.onResync?.(all);
   }
 
   /** A store (maybe new): in its shard's set, and subscribed when the shard is held here. */
