@@ -40,7 +40,7 @@ interface Seen {
  * RECORD, then `$`-framed RTP), any number of players (OPTIONS, DESCRIBE, SETUP over TCP only, PLAY, TEARDOWN), each
  * request of a player checked against a Digest login.
  */
-function rtspServer(seen: Seen): { server: Server; ready: Promise<void> } {
+function rtspServer(seen: Seen): { server: Server; ready: Promise<void>; sockets: Set<Socket> } {
   let sdp = "";
   let announced!: () => void;
   const ready = new Promise<void>((resolve) => (announced = resolve));
@@ -56,7 +56,9 @@ function rtspServer(seen: Seen): { server: Server; ready: Promise<void> } {
     return f.get("username") === USER && f.get("nonce") === nonce && f.get("response") === md5(`${ha1}:${nonce}:${ha2}`);
   };
 
+  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    sockets.add(socket);
     let buf = Buffer.alloc(0);
     let publisher = false;
     const reply = (cseq: string, status: string, headers: Record<string, string> = {}, body = "") => {
@@ -132,9 +134,12 @@ function rtspServer(seen: Seen): { server: Server; ready: Promise<void> } {
       }
     });
     socket.on("error", () => undefined);
-    socket.on("close", () => players.delete(socket));
+    socket.on("close", () => {
+      players.delete(socket);
+      sockets.delete(socket);
+    });
   });
-  return { server, ready };
+  return { server, ready, sockets };
 }
 
 /** Every process's command line now (this user's and others' the test may read). */
@@ -153,12 +158,14 @@ function allArgv(): string[] {
 describe("the camera source on an RTSP camera over TCP, with its login in the URL", () => {
   const seen: Seen = { setups: [], refused: 0, plays: 0 };
   let server: Server;
+  let sockets = new Set<Socket>();
   let pusher: ChildProcess;
 
   beforeAll(async () => {
     if (!existsSync(VIDEO)) throw new Error(`${VIDEO} is missing: apt-get install opencv-doc`);
     const rtsp = rtspServer(seen);
     server = rtsp.server;
+    sockets = rtsp.sockets;
     await new Promise<void>((resolve) => server.listen(PORT, "127.0.0.1", resolve));
     // The camera's encoder: vtest.avi as MJPEG at its own pace, again and again, pushed over RTSP/TCP.
     pusher = spawn(
@@ -190,7 +197,7 @@ describe("the camera source on an RTSP camera over TCP, with its login in the UR
 
   afterAll(async () => {
     pusher?.kill("SIGKILL");
-    server?.closeAllConnections?.();
+    for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => server?.close(resolve));
   });
 
