@@ -536,7 +536,7 @@ const digest = program
   .description("the scheduled e-mail digests (Admin > Digests): list them, preview one, send one now")
   .addHelpText(
     "after",
-    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL.\nA digest's webhook delivery is queued in the database: a running server sends it within its next digest check\n(FOOTFALL_DIGEST_CHECK_MS, 60 s by default), or when one starts if none runs; send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
+    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL.\nsend posts a digest's webhook delivery at once itself (signed, as a server does; one process posts it, not twice);\nif the receiver fails, a server retries it (within its next digest check, FOOTFALL_DIGEST_CHECK_MS, 60 s by default,\nor when one starts if none runs); send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
   );
 /** The period option of preview and send: a local date, YYYY-MM-DD (the digest's failedPeriod, to send it again). */
 const digestPeriod = (v: string) => {
@@ -584,17 +584,20 @@ digest
   .argument("<id>", "the digest's id from `footfall digest list`")
   .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (its failedPeriod, to send it again)", digestPeriod)
   .action(async (digestId: string, opts: { period?: string }) => {
-    const { digestById, digestServices, pendingWebhookWords, sendDigestNow } = await import("./digests/cli.js");
+    const { digestById, digestServices, postDigestWebhook, sendDigestNow, sentWebhookWords } = await import("./digests/cli.js");
     const { runningServerPid } = await import("./backup.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
       const d = await digestById(storage, digestId);
       const sent = await sendDigestNow(digestServices(storage, config), d, opts.period);
       await auditSystem(storage, Date.now(), "digest.send", d.id, { period: sent.period, recipients: sent.recipients, webhook: sent.webhook }, d.scope === "store" ? d.target : null);
+      // Its webhook is posted now, from here (claimed: a server running meanwhile does not post it too).
+      const posted = await postDigestWebhook(storage, sent, `Footfall-Webhooks/${VERSION}`);
       print(sent);
-      // Who sends its webhook, and when (stderr: stdout stays one JSON document).
+      // What became of its webhook, or who sends it and when (stderr: stdout stays one JSON document).
       const pid = config.databaseUrl ? null : runningServerPid(config.dataDir);
-      const next = pendingWebhookWords(sent, config.databaseUrl ? "unknown" : pid === null ? "none" : { pid });
+      const hookUrl = sent.webhook ? ((await storage.webhooks.get(sent.webhook))?.url ?? sent.webhook) : "";
+      const next = sentWebhookWords(sent, posted, hookUrl, config.databaseUrl ? "unknown" : pid === null ? "none" : { pid });
       if (next) process.stderr.write(`footfall: ${next}\n`);
     }, config.dataDir, { existing: true });
   });

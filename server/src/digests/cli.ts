@@ -2,10 +2,11 @@
  * `footfall digest list|preview|send` (server/src/cli.ts): the digests of the data folder's database (or
  * FOOTFALL_DATABASE_URL), read and sent by the code the server's scheduler and Admin > Digests use (./scheduler.ts
  * DigestScheduler preview and sendNow), so the CLI's text and figures are the server's. Mail goes through
- * FOOTFALL_SMTP_URL (FOOTFALL_MAIL_FROM) as the server's does; a webhook's delivery is queued in the database, and the
- * server's webhook dispatcher sends it (signed, retried, in the hook's delivery log) once it runs: `send` says so in words
- * (pendingWebhookWords). It does not send the webhook itself: the queue has no claim on a delivery, so a server running
- * meanwhile (on another machine, on PostgreSQL) could send it at the same time, twice under one id.
+ * FOOTFALL_SMTP_URL (FOOTFALL_MAIL_FROM) as the server's does; a webhook's delivery is queued in the database, then
+ * `send` posts it at once itself (signed, claimed and recorded as a server's dispatcher does: migration 29's claim keeps a
+ * server running meanwhile, on this data folder or on PostgreSQL, from posting it too). When it cannot go at once (the
+ * receiver failed: a server retries it with backoff; earlier deliveries of the hook go first; a server is posting it now)
+ * `send` says who sends it and when (sentWebhookWords).
  */
 import { rawKeptSince } from "../aggregates/retention.js";
 import type { ServerConfig } from "../config.js";
@@ -13,6 +14,8 @@ import { createLogger } from "../log.js";
 import type { Services } from "../services.js";
 import { servicesWithoutServer } from "../services-without-server.js";
 import type { Digest, Storage } from "../storage/types.js";
+import { WebhookDispatcher, type DeliverNowOutcome } from "../webhooks/dispatcher.js";
+import { webhookOptionsFromEnv } from "../webhooks/wire.js";
 import { DigestScheduler, type MailFailure, type SendResult } from "./scheduler.js";
 
 /** What the digests need of a server, without one running: the storage, the layouts and the figures read from it. */
@@ -96,4 +99,47 @@ export function pendingWebhookWords(sent: Pick<SendResult, "webhookDelivery">, s
   if (server === "unknown")
     return `its webhook delivery "${q.id}" is queued: a Footfall server on this database sends it ${check}, or when one starts if none runs; ${log}`;
   return `its webhook delivery "${q.id}" is queued: the server running on this data folder (pid ${server.pid}) sends it ${check}; ${log}`;
+}
+
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * `footfall digest send` posts the webhook delivery it queued at once, from this process (FOOTFALL_WEBHOOK_* settings as a
+ * server's), when it is its hook's next and due; what became of it, or null when nothing was left to post. `sent`'s
+ * `webhookDelivery.status` is brought up to date (what stdout prints).
+ */
+export async function postDigestWebhook(storage: Storage, sent: SendResult, userAgent: string, env: NodeJS.ProcessEnv = process.env): Promise<DeliverNowOutcome | null> {
+  const q = sent.webhookDelivery;
+  if (!q || !sent.webhook || q.status !== "pending") return null;
+  const dispatcher = new WebhookDispatcher({ storage, log: quiet, options: webhookOptionsFromEnv(env), userAgent });
+  const outcome = await dispatcher.deliverNow(sent.webhook, q.id);
+  if (outcome.delivery) q.status = outcome.delivery.status;
+  return outcome;
+}
+
+/**
+ * What became of a send's webhook delivery, in words (null: none): posted by the CLI (where, and the answer), or why it
+ * was not and who sends it when (pendingWebhookWords).
+ */
+export function sentWebhookWords(sent: Pick<SendResult, "webhookDelivery">, outcome: DeliverNowOutcome | null, hookUrl: string, server: ServerSeen): string | null {
+  const q = sent.webhookDelivery;
+  if (!q) return null;
+  const d = outcome?.delivery;
+  const queued = () => pendingWebhookWords({ webhookDelivery: { ...q, status: "pending" } }, server);
+  if (outcome?.posted && d?.status === "delivered") return `its webhook delivery "${q.id}" went to ${hookUrl} (HTTP ${d.responseStatus ?? "2xx"})`;
+  if (d?.status === "given_up") return `its webhook delivery "${q.id}" was given up after ${d.attempts} failed attempt${d.attempts === 1 ? "" : "s"} (last: ${d.lastError ?? "?"}); Admin > Webhooks shows the hook's delivery log`;
+  if (outcome?.posted) return `its webhook delivery "${q.id}" was posted to ${hookUrl} and failed (${d?.lastError ?? "?"}): it stays queued${queued()!.replace(/^its webhook delivery "[^"]*" is queued(, not sent yet)?/, "")}`;
+  if (!outcome) return q.status === "pending" ? queued() : null;
+  switch (outcome.why) {
+    case "gone":
+      return d?.status === "delivered" ? `its webhook delivery "${q.id}" went already (a server posted it)` : queued();
+    case "claimed":
+      return `its webhook delivery "${q.id}" is being posted by a Footfall server right now; the hook's delivery log (Admin > Webhooks) says when it went`;
+    case "behind":
+      return `earlier deliveries of its webhook go first (a hook's deliveries go in order, the receiver failing?); ${queued()}`;
+    case "disabled":
+      return `its webhook delivery "${q.id}" is queued, not sent: the hook is disabled (Admin > Webhooks says why); it goes out in order once the hook is enabled again`;
+    case "not-due":
+      return `its webhook delivery "${q.id}" waits for its next attempt (an earlier one failed); ${queued()}`;
+  }
 }
