@@ -81,6 +81,11 @@ export class ClusterBus {
     client.on("end", () => this.reconnect(client));
     await client.connect();
     await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${LAYOUT_CHANNEL}; LISTEN ${ALERTS_CHANNEL}`);
+    // Closed while this (re)connection was being made: ended, not kept listening for nobody (it would hold the process open).
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.listener = client;
   }
 
@@ -92,7 +97,9 @@ export class ClusterBus {
       this.retry = null;
       if (this.closed) return;
       this.listen().then(
-        () => this.o.onResync(),
+        () => {
+          if (!this.closed) this.o.onResync();
+        },
         (err: Error) => {
           // Each second while PostgreSQL does not answer: said once by the storage, not here each time.
           if (!this.o.connectionLost?.(err)) this.o.log.warn({ err: err.message }, "cannot LISTEN on PostgreSQL yet; trying again in 1 s");
