@@ -10,7 +10,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Services } from "../services.js";
 import type { Digest } from "../storage/types.js";
-import { digestTable, sendDigestNow } from "./cli.js";
+import type { WebhookDelivery } from "../storage/types.js";
+import { digestTable, sendDigestNow, sentWebhookWords } from "./cli.js";
 import { DigestScheduler } from "./scheduler.js";
 
 const digest = (over: Partial<Digest>): Digest => ({
@@ -68,5 +69,45 @@ describe("send now without a mail server", () => {
     vi.stubEnv("FOOTFALL_SMTP_URL", "");
     const err = (await sendDigestNow(services, digest({})).catch((e: unknown) => e)) as Error;
     expect(err.message).toContain("then run `footfall digest send demo-daily-2c5c68` again (a running server needs a restart to send the scheduled ones); nothing was sent, not even to its webhook");
+  });
+});
+
+describe("footfall digest send: what became of its webhook (it posts it itself)", () => {
+  const q = { id: "digest:d:2026-12-06", queuedNow: true, status: "pending" };
+  const url = "http://127.0.0.1:18852/hook";
+  const delivery = (over: Partial<WebhookDelivery>): WebhookDelivery => ({
+    deliveryId: q.id,
+    hookId: "wh_1",
+    seq: 1,
+    type: "digest.daily",
+    payload: "{}",
+    createdAt: 0,
+    attempts: 1,
+    nextAttemptAt: 0,
+    status: "delivered",
+    lastError: null,
+    responseStatus: 204,
+    finishedAt: 1,
+    ...over,
+  });
+
+  it("says where it went, or why it did not go and who sends it when", () => {
+    const sent = { webhookDelivery: q };
+    expect(sentWebhookWords(sent, { posted: true, delivery: delivery({}) }, url, "none")).toBe(`its webhook delivery "${q.id}" went to ${url} (HTTP 204)`);
+    expect(sentWebhookWords(sent, { posted: true, delivery: delivery({ status: "pending", lastError: "HTTP 503", responseStatus: 503 }) }, url, { pid: 42 })).toBe(
+      `its webhook delivery "${q.id}" was posted to ${url} and failed (HTTP 503): it stays queued: the server running on this data folder (pid 42) sends it within its next digest check (every FOOTFALL_DIGEST_CHECK_MS, 60 s by default); the hook's delivery log (Admin > Webhooks) says when it went`,
+    );
+    expect(sentWebhookWords(sent, { posted: true, delivery: delivery({ status: "pending", lastError: "ECONNREFUSED" }) }, url, "none")).toBe(
+      `its webhook delivery "${q.id}" was posted to ${url} and failed (ECONNREFUSED): it stays queued: no Footfall server runs on this data folder, and the webhook goes out when one starts (\`footfall serve\`); the hook's delivery log (Admin > Webhooks) says when it went`,
+    );
+    expect(sentWebhookWords(sent, { posted: false, why: "claimed", delivery: delivery({ status: "pending" }) }, url, "unknown")).toMatch(/is being posted by a Footfall server right now/);
+    expect(sentWebhookWords(sent, { posted: false, why: "behind", delivery: delivery({ status: "pending" }) }, url, "unknown")).toMatch(
+      /^earlier deliveries of its webhook go first .*; its webhook delivery "digest:d:2026-12-06" is queued: a Footfall server on this database sends it/,
+    );
+    expect(sentWebhookWords(sent, { posted: false, why: "disabled", delivery: delivery({ status: "pending" }) }, url, "none")).toMatch(/the hook is disabled .* once the hook is enabled again$/);
+    expect(sentWebhookWords(sent, { posted: false, why: "gone", delivery: delivery({}) }, url, "none")).toBe(`its webhook delivery "${q.id}" went already (a server posted it)`);
+    // A delivery an earlier attempt had sent (a refused mail sent again): nothing to say.
+    expect(sentWebhookWords({ webhookDelivery: { ...q, status: "delivered" } }, null, url, "none")).toBeNull();
+    expect(sentWebhookWords({ webhookDelivery: null }, null, url, "none")).toBeNull();
   });
 });
