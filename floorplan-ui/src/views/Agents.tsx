@@ -20,11 +20,9 @@ import { SecretOnce } from "../components/SecretOnce.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
 import { nameShown } from "../model/names.js";
+import { agentStateBadge } from "../model/agent-state.js";
 
 const REFRESH_MS = 5000;
-
-/** `never-seen` → `Never seen`. */
-const stateWord = (state: string) => (state.charAt(0).toUpperCase() + state.slice(1)).replace(/-/g, " ");
 
 /** This store's agents, or every store's ("All stores", `?scope=all`; `problems=1`: only those needing attention). */
 export default function AgentsView(props: ViewProps) {
@@ -205,9 +203,7 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
                       {a.revokedAt ? (
                         <span className="badge off" data-testid="agent-revoked">revoked</span>
                       ) : (
-                        <span className={`badge ${a.state === "online" ? "on" : "off"}`}>
-                          <span className="dot" /> {stateWord(a.state)}
-                        </span>
+                        <StateBadge agent={a} timeZone={timeZone} />
                       )}
                       <AttentionLine testId={`silent-${a.agent}`} note={silentNote(a, now)} />
                       <AttentionLine testId={`stalled-${a.agent}`} note={stalledNote(a)} />
@@ -263,6 +259,21 @@ function StoreAgents({ store, route, scope }: ViewProps & { scope: ReactNode }) 
         <DoorAuditForm store={store} doors={list.filter((a) => a.kind === "door").map((a) => a.agent)} timeZone={timeZone} certifyAt={audits.data.certifyAt} api={auditsApi} onDone={audits.reload} />
       )}
     </div>
+  );
+}
+
+/** The state badge: "Online", "Offline", or for a box off at night "Expected back by 08:10 CET" / "Off, store closed" in grey (model agentStateBadge). */
+function StateBadge({ agent, timeZone }: { agent: Parameters<typeof agentStateBadge>[0]; timeZone: string | null }) {
+  const b = agentStateBadge(agent, timeZone);
+  return (
+    <span
+      className={`badge ${b.tone === "on" ? "on" : b.tone === "off" ? "off" : "quiet"}`}
+      style={b.tone === "quiet" ? { background: "#f1f5f9", color: "#475569" } : undefined}
+      data-testid="agent-state"
+      title={b.title}
+    >
+      <span className="dot" /> {b.text}
+    </span>
   );
 }
 
