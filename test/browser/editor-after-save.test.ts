@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { withShop } from "./helpers/shop.js";
 import { drawAisleZone } from "./helpers/plan.js";
+import { shiftServerDates } from "./helpers/server-clock.js";
 
 const t = withShop({ store: "aftersave", server: { httpPort: 18860, mqttPort: 18861, metricsPort: 18862 } });
 
@@ -18,6 +19,8 @@ describe("layout editor, as a merchandiser sees it", () => {
     // The page's clock runs a minute behind (so the save from "now" is in the server's past), and is stopped right
     // after the editor opens: the save comes after the editor's last tick, as it does for anyone saving within 15 s.
     await page.clock.install({ time: Date.now() - 60_000 });
+    // The editor goes by the server's clock (the Date of its answers): the server's answers read a minute behind too.
+    await shiftServerDates(page, -60_000);
     await page.goto(`${t.server.httpUrl}/#/editor/${t.shop.store}?token=${t.shop.tokens.admin}`);
     await page.getByTestId("zone-list").waitFor();
     const opened = await page.evaluate(() => Date.now());

@@ -9,6 +9,7 @@ import { withShop } from "./helpers/shop.js";
 import { pagePoint } from "./helpers/plan.js";
 import { shopLayout } from "./helpers/store.js";
 import type { LayoutInput, ZoneId } from "@footfall/core";
+import { shiftServerDates } from "./helpers/server-clock.js";
 
 // A second store whose layout is also version 1, as every store's first layout is.
 const annex: LayoutInput = {
@@ -278,7 +279,9 @@ describe("layout editor: valid from", () => {
     await page.getByTestId("zone-list").waitFor();
     const opened = await page.evaluate(() => Date.now());
     const shown = await page.getByTestId("valid-from").inputValue();
-    // Two hours of redrawing with the editor open, then a change and Save.
+    // Two hours of redrawing with the editor open, then a change and Save. The editor goes by the server's clock (the
+    // Date of its answers), so the server's answers are dated two hours on as well.
+    await shiftServerDates(page, 2 * 3_600_000);
     await page.clock.fastForward(2 * 3_600_000);
     await expect.poll(() => page.getByTestId("valid-from").inputValue()).not.toBe(shown);
     await page.getByTestId("store-name").fill("Annex after the refit");

@@ -4,6 +4,7 @@
  */
 import type { Bucket, Layout, LayoutInput, Occupancy, PathReport, TrafficBucket, ZoneDwell, ZoneUsed } from "@footfall/core";
 import { isRole, type Me } from "../model/auth.js";
+import { noteServerDate } from "../model/server-clock.js";
 import type { Static } from "@sinclair/typebox";
 import type { StoresBody, TrafficBody } from "../../../server/src/routes/schemas.js";
 import type { AgentInfo, AllAgentsPage, ConversionReport, RetentionInfo, Departments, Experiment, ExperimentInput, ExperimentResult, ForecastReport, OccupancyForecastReport, FunnelBy, FunnelReport, SalesDays, SalesImportResult, SalesRow } from "./types.js";
@@ -62,6 +63,7 @@ export function jsonRequester(token: string, base = "") {
   return async function request<T>(method: Method, path: string, { body, query, signal }: JsonRequest = {}): Promise<T> {
     const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)])).toString() : "";
     let res: Response;
+    const sentAt = Date.now();
     try {
       res = await fetch(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
         method,
@@ -73,6 +75,7 @@ export function jsonRequester(token: string, base = "") {
       if ((err as Error).name === "AbortError") throw err;
       throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");
     }
+    noteServerDate(res.headers.get("date"), sentAt, Date.now());
     return readJson<T>(res);
   };
 }
@@ -99,13 +102,17 @@ export function createApi(token: string, base = "", fetcher: typeof fetch = (...
   async function send(method: "GET" | "PUT" | "POST" | "DELETE", path: string, query?: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const qs = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString() : "";
     const type = body === undefined ? null : isRaw(body) ? body.type : "application/json";
+    const sentAt = Date.now();
     try {
-      return await fetcher(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
+      const res = await fetcher(`${base}/api/v1${path}${qs ? `?${qs}` : ""}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(type ? { "content-type": type } : {}) },
         ...(body === undefined ? {} : { body: isRaw(body) ? body.raw : JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
+      // The server's clock, for what the views judge past or future (model/server-clock.ts).
+      noteServerDate(res.headers?.get("date"), sentAt, Date.now());
+      return res;
     } catch (err) {
       if ((err as Error).name === "AbortError") throw err;
       throw new ApiError(0, "The server cannot be reached. Check the connection and try again.");

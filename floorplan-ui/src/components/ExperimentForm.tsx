@@ -14,6 +14,7 @@ import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
 import { Loading } from "./States.js";
+import { serverNow } from "../model/server-clock.js";
 import { nameShown } from "../model/names.js";
 
 const HOUR = 3_600_000;
@@ -29,7 +30,7 @@ function formatLength(ms: number): string {
 export function ExperimentForm({ store, onCreated, onCancel }: { store: string; onCreated: (e: Experiment) => void; onCancel: () => void }) {
   const { api, stores } = useSession();
   const nameOf = (id: string) => stores.find((s) => s.id === id)?.name ?? id;
-  const [form, dispatch] = useReducer(experimentReducer, undefined, () => initialExperiment(store, Date.now(), nameOf(store)));
+  const [form, dispatch] = useReducer(experimentReducer, undefined, () => initialExperiment(store, serverNow(), nameOf(store)));
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

@@ -22,6 +22,7 @@ import { formatLocalDate } from "../model/format.js";
 import { DAY_NAMES, draftOf, exceptionName, hoursOfDraft, MAX_EXCEPTIONS, MAX_INTERVALS, MAX_NOTE, newException, nextInterval, type DayInterval, type ExceptionRow, type HoursDraft } from "../model/hours-editor.js";
 import { dayAfter, historyLines, hoursSummary, scheduledText, versionStart } from "../model/hours-schedule.js";
 import { InlineConfirm } from "./InlineConfirm.js";
+import { serverNow } from "../model/server-clock.js";
 import "../styles/hours.css";
 
 interface Props {
@@ -59,7 +60,8 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
   const [applies, setApplies] = useState<"now" | "date">("now");
   const [fromDate, setFromDate] = useState("");
   const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const now = Date.now();
+  // The server's time: "today" and what is past are the server's, whatever the tablet's clock says.
+  const now = serverNow();
   const today = localDate(now, zone);
   const ahead = applies === "date";
   // The versions in force before, read again whenever the hours or the scheduled ones change (a save, a cancel).

@@ -23,6 +23,7 @@ import { createWebhooksApi } from "../api/webhooks.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
 import { StoreHeading } from "../components/StoreHeading.js";
+import { serverNow } from "../model/server-clock.js";
 import { storeNames } from "../model/experiment.js";
 
 const TABS = [
@@ -408,7 +409,7 @@ function nextSendText(d: DigestRow, mailProblem: string | null, tz: string): str
   if (d.nextSendAt === null) return "none: see the problem";
   if (d.failedPeriod && d.retryAt !== null) return `next try ${formatDateTimeZ(d.retryAt, tz)}`;
   const period = d.frequency === "weekly" ? `the week of ${d.nextSendPeriod}` : d.nextSendPeriod;
-  return `${d.nextSendAt <= Date.now() + 60_000 ? "within a minute" : formatDateTimeZ(d.nextSendAt, tz)}, with ${period}`;
+  return `${d.nextSendAt <= serverNow() + 60_000 ? "within a minute" : formatDateTimeZ(d.nextSendAt, tz)}, with ${period}`;
 }
 
 function Digests({ store }: { store: string }) {
@@ -734,7 +735,7 @@ function Basics({ store, layout, onSaved }: { store: string; layout: Layout; onS
     e.preventDefault();
     if (nameIssue) return;
     void act.run(async () => {
-      const input: LayoutInput = { name, validFrom: Date.now(), timezone, ...(currency ? { currency } : {}), floor: layout.floor, zones: layout.zones };
+      const input: LayoutInput = { name, validFrom: serverNow(), timezone, ...(currency ? { currency } : {}), floor: layout.floor, zones: layout.zones };
       await api.saveLayout(store, input);
       setDone(true);
       onSaved();

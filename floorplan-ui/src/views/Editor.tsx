@@ -10,7 +10,8 @@ import type { ViewProps } from "../App.js";
 import { ApiError, isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useLeaveGuard } from "../hooks/useHashRoute.js";
-import { useNow } from "../hooks/useNow.js";
+import { useServerNow } from "../hooks/useServerNow.js";
+import { serverNow } from "../model/server-clock.js";
 import { arrowKeyAction, editParam, hasDrawnId, KEY_STEP_M, KEY_STEP_SHIFT_M, canRedo, canUndo, draftProblems, draftWarnings, editorReducer, editorTimeZone, initialEditor, isDirty, supersededBy, toLayoutInput, validFromProblems, zoneOverlaps, type EditorAction, type EditorState } from "../model/editor.js";
 import { savedText, supersededNote } from "../model/editor-notes.js";
 import { formatDateTimeZ } from "../model/format.js";
@@ -112,7 +113,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
   const [scale, setScale] = useState(1);
   // "Valid from" follows the clock until the user sets it: an editor left open an hour before saving
   // saves from the minute of the save, not from when the editor was opened.
-  const ticked = useNow(15_000);
+  const ticked = useServerNow(15_000);
   // A save moves it on at once: the version just saved from now is in force, not "scheduled ... not in force yet" with a
   // warning that the next save would come before it, until the next 15 s tick.
   const [savedAt, setSavedAt] = useState(0);
@@ -203,9 +204,12 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       const from = base !== null ? state.version : null;
       // The version saved for later at this very time, which the server replaces with this one.
       const replacedAtSave = from === null ? (sameInstant?.version ?? null) : null;
-      const saved = await api.saveLayout(store, toLayoutInput(state.draft, typedValidFrom === null ? (base ?? Date.now()) : validFromMs), from ?? undefined, seenVersion.current);
+      const sentFrom = typedValidFrom === null ? (base ?? serverNow()) : validFromMs;
+      const saved = await api.saveLayout(store, toLayoutInput(state.draft, sentFrom), from ?? undefined, seenVersion.current);
       seenVersion.current = Math.max(seenVersion.current, saved.version);
-      setSavedAt(Date.now());
+      // Saved from now: its instant was the server's now as told (never ahead of it), so it is in force whatever the
+      // answer's Date moved the server's clock to meanwhile.
+      setSavedAt(Math.max(serverNow(), typedValidFrom === null && base === null ? sentFrom : 0));
       dispatch({ type: "saved", layout: saved });
       // A new name (or time zone, currency) shows in the store menu, the tab's title and the other
       // views at once, as a rename in Store settings does; the editor stays as it is. A failed
@@ -218,14 +222,14 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
         // The experiment form's list of this store's versions too.
         void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
         onReplaced(saved, from);
-      } else if (saved.validFrom > Date.now()) {
+      } else if (saved.validFrom > serverNow()) {
         // Saved for later (a refit next Monday): nothing changes until then, which "Saved as version 3." alone did not say.
         const over = replacedAtSave !== null ? ` It replaces version ${replacedAtSave}, saved for the same time, whose number is not used again.` : "";
         dispatch({ type: "notify", message: { tone: "info", text: `Saved as version ${saved.version}, scheduled: it takes effect from ${formatDateTimeZ(saved.validFrom, timeZone)}, when the store's agents get it.${over} Until then the version in force stays, and the figures are counted on it.` } });
         if (replacedAtSave !== null) void queries.invalidateQueries({ queryKey: ["layout-versions", store] });
       } else {
         // From a past time (or now): when it applies and until which version, not "Saved as version 4." alone.
-        dispatch({ type: "notify", message: { tone: "info", text: savedText(versions.data ?? [], saved, Date.now(), timeZone) } });
+        dispatch({ type: "notify", message: { tone: "info", text: savedText(versions.data ?? [], saved, serverNow(), timeZone) } });
       }
       versions.reload();
     } catch (err) {
@@ -234,7 +238,7 @@ function Editor({ store, layout, seen, correcting, onReplaced, onLeaveEdit, onEd
       // Saved meanwhile at the very time in “Valid from”, a past one: saving again would be refused too (a past version is not
       // replaced), so the way on is another time, not a second press. The note under “Valid from” says when it was in force.
       const sentAt = typedValidFrom === null ? null : validFromMs;
-      const pastNow = base === null && sentAt !== null && sentAt > 0 && sentAt <= Date.now() ? pastVersionAt(all, sentAt, Date.now()) : null;
+      const pastNow = base === null && sentAt !== null && sentAt > 0 && sentAt <= serverNow() ? pastVersionAt(all, sentAt, serverNow()) : null;
       if (pastNow && since.some((v) => v.version === pastNow.version)) {
         seenVersion.current = Math.max(...since.map((v) => v.version));
         versions.reload();

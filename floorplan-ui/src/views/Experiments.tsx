@@ -20,6 +20,7 @@ import "../styles/analytics.css";
 import "../styles/sales.css";
 import "../styles/experiments.css";
 import { nameShown } from "../model/names.js";
+import { serverNow } from "../model/server-clock.js";
 
 export default function ExperimentsView({ store, route, navigate }: ViewProps) {
   const { me } = useSession();
@@ -109,7 +110,7 @@ function Row({ e, store, admin, timeZone }: { e: Experiment; store: string; admi
       <td className={e.controlStores.length ? undefined : "muted"} title={e.controlStores.join(", ")}>{e.controlStores.length ? storeNames(e.controlStores, stores) : "none"}</td>
       <td className="small">{formatDateTimeZ(e.before.from, tz)} – {formatDateTimeZ(e.before.to, tz)}</td>
       <td className="small">{formatDateTimeZ(e.after.from, tz)} – {formatDateTimeZ(e.after.to, tz)}</td>
-      <td className="small" data-testid="exp-stage">{stageLabel(e, Date.now())}</td>
+      <td className="small" data-testid="exp-stage">{stageLabel(e, serverNow())}</td>
       <td className="num">{e.zones.length}</td>
       {admin && <td className="num"><ExperimentDelete experiment={e} compact /></td>}
     </tr>
