@@ -354,7 +354,14 @@ export async function startHalf(
         if (value) await storage.agents.recordStatus(store, agent, value, receivedAt);
         // A will replayed at subscribe is stamped at the agent's connection: it was heard since, at its last stored status.
         // (countingSince) An agent back online that counted on while off the broker ends its offline span where its counting began.
-        if (value) await recordSpan(store, agent, value.state, Math.max(value.ts, stored?.state === "online" ? (stored.statusTs ?? 0) : 0), countedSince(store, agent, status.value));
+        // Live, both on the server's clock (the span began on it): the status's arrival, less how long the agent says it has
+        // counted (its ts less countingSince, its own clock's difference), not the agent's stamps, minutes off on a box whose
+        // clock is. A retained copy replayed keeps its stamps (no arrival to go by).
+        if (value) {
+          const since = countedSince(store, agent, status.value);
+          if (receivedAt !== undefined) await recordSpan(store, agent, value.state, receivedAt, since === null ? null : receivedAt - (status.value.ts - since));
+          else await recordSpan(store, agent, value.state, Math.max(value.ts, stored?.state === "online" ? (stored.statusTs ?? 0) : 0), since);
+        }
       } catch (err) {
         return ingest.reject(store, agent, "internal_error", `status dropped: ${(err as Error).message}`);
       }
