@@ -111,6 +111,37 @@ describe("sending a period again after its send failed", () => {
     await t.request("DELETE", `/api/v1/digests/${id}`);
   });
 
+  it("a send-now whose mail was refused, then the period sent by the schedule: the next send-now is a delivery of its own", async () => {
+    for (const d of (await t.get("/api/v1/digests")).body.digests as { id: string }[]) await t.request("DELETE", `/api/v1/digests/${d.id}`);
+    // Monday 09:00, the digest made; Tuesday 06:30 (before its hour) Monday's sent now: the mail server refuses it.
+    clock = D + 9 * HOUR;
+    const id = await digest();
+    clock = D + DAY + 6 * HOUR + 30 * 60_000;
+    refuse = true;
+    const refused = await send(id, "2026-11-30");
+    expect(refused.status, JSON.stringify(refused.body)).toBe(502);
+    refuse = false;
+    const first = (await delivered(id))["2026-11-30"]!;
+    expect(first).toEqual([`digest:${id}:2026-11-30:0`]);
+
+    // Tuesday 07:01: the schedule sends Monday's (its own delivery): the period went through.
+    clock = D + DAY + 7 * HOUR + 60_000;
+    expect((await scheduler().tick()).filter((s) => s.id === id).map((s) => s.period)).toEqual(["2026-11-30"]);
+    expect((await delivered(id))["2026-11-30"]).toEqual([first[0], `digest:${id}:2026-11-30`]);
+
+    // Tuesday 09:00: Monday's sent now on purpose: mailed, and its webhook a new delivery the receiver takes.
+    clock = D + DAY + 9 * HOUR;
+    const mails = subjects.length;
+    const again = await send(id, "2026-11-30");
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ mailed: true, webhookDelivery: { queuedNow: true } });
+    expect(again.body.webhookDelivery.id).not.toBe(first[0]);
+    expect(subjects.length).toBe(mails + 1);
+    expect((await delivered(id))["2026-11-30"]).toHaveLength(3);
+    expect(receiver.refused).toEqual([]);
+    await t.request("DELETE", `/api/v1/digests/${id}`);
+  });
+
   it("a period the schedule gave up on, sent again after a later period went out: its webhook delivered once in all", async () => {
     for (const d of (await t.get("/api/v1/digests")).body.digests as { id: string }[]) await t.request("DELETE", `/api/v1/digests/${d.id}`);
     clock = D + 2 * DAY + 10 * HOUR;

@@ -140,6 +140,7 @@ export class DigestScheduler {
       try {
         sent.push(await this.send(d, due.period, mail));
         await digests.settle(d.id, { ok: true, at: this.services.now(), period: key });
+        await this.forgetResend(d.id, key).catch((err: unknown) => this.services.log.warn({ err, digest: d.id, period: key }, "digests: could not forget a refused send-now's delivery of the period sent"));
       } catch (err) {
         const error = (err as Error).message;
         const giveUp = attempts >= this.maxAttempts;
@@ -183,8 +184,20 @@ export class DigestScheduler {
       throw err;
     }
     if (pending) await digests.noteResend(d.id, pending, false);
+    else await this.forgetResend(d.id, period.key);
     await digests.settle(d.id, { ok: true, at: this.services.now(), period: period.key });
     return result;
+  }
+
+  /**
+   * The period `periodKey` went through (by the schedule or a send-now): the delivery a refused send-now of it left
+   * remembered is forgotten, so that a later send-now of it is a send on purpose, a delivery of its own (kept, it reused
+   * the old id: its webhook dropped by the receiver as already delivered, the mail alone went).
+   */
+  private async forgetResend(id: string, periodKey: string): Promise<void> {
+    const { digests } = this.services.storage;
+    const remembered = await digests.pendingResend(id, digestDeliveryId(id, periodKey));
+    if (remembered) await digests.noteResend(id, remembered, false);
   }
 
   /** Why no digest goes out as things are (no FOOTFALL_SMTP_URL: the scheduler sends nothing), or null. */
