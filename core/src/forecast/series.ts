@@ -239,10 +239,12 @@ export const SHORT_OUTAGE_MS = 5 * 60_000;
 /**
  * One zone's `gaps` (times nobody counted it, already cut to the store's open hours: gapsWhileOpen)
  * less their parts in the local hours of `starts` (consecutive hour starts; the last hour an hour
- * long) in which they cover under SHORT_OUTAGE_MS together: those hours were counted. Parts outside
- * the hours of `starts` are kept as they are. Sorted and disjoint, touching gaps joined.
+ * long) in which they cover under SHORT_OUTAGE_MS together: those hours were counted. An outage still
+ * going on (the zone's, begun at `ongoingSince`: its parts after it) is not short, however few its
+ * minutes so far: its hours are kept (the camera may stay off). Parts outside the hours of `starts`
+ * are kept as they are. Sorted and disjoint, touching gaps joined.
  */
-export function withoutShortOutages(starts: readonly EpochMs[], gaps: readonly Gap[]): Gap[] {
+export function withoutShortOutages(starts: readonly EpochMs[], gaps: readonly Gap[], ongoingSince: EpochMs | null = null): Gap[] {
   const merged = joinGaps(gaps.filter((g) => g.to > g.from));
   const n = starts.length;
   if (n === 0 || merged.length === 0) return merged;
@@ -272,7 +274,8 @@ export function withoutShortOutages(starts: readonly EpochMs[], gaps: readonly G
     }
   }
   for (const pieces of inHour.values()) {
-    if (pieces.reduce((t, p) => t + (p.to - p.from), 0) >= SHORT_OUTAGE_MS) kept.push(...pieces);
+    const ongoing = ongoingSince !== null && pieces.some((p) => p.to > ongoingSince);
+    if (ongoing || pieces.reduce((t, p) => t + (p.to - p.from), 0) >= SHORT_OUTAGE_MS) kept.push(...pieces);
   }
   return joinGaps(kept);
 }
@@ -303,7 +306,8 @@ export interface ZonesNotCounted {
  * an agent cut off from the broker that kept counting delivered them later, so that is no outage; in
  * the evening a door counter counts people leaving only, and that is counting too), less the hours the
  * store was closed (`opening`), less the hours a zone's outages cover under SHORT_OUTAGE_MS of
- * (withoutShortOutages: an 8-second restart leaves its hour counted); the hours they touch within
+ * (withoutShortOutages: an 8-second restart leaves its hour counted; an outage still going on at `now`,
+ * an open span read to it, is never short); the hours they touch within
  * `range` merged, an hour cut by the range's end counted whole (today so far, 14:00-14:20, is 1 h).
  * Null when no zone lost an open hour.
  */
@@ -313,10 +317,13 @@ export function zonesNotCounted(
   zones: readonly { zone: string; offline: readonly Gap[]; counts: readonly number[] }[],
   opening: StoreHours | null | undefined,
   timeZone: string,
+  now: EpochMs | null = null,
 ): ZonesNotCounted | null {
   const gaps: Gap[] = [];
   const names: string[] = [];
   for (const z of zones) {
+    // An outage of the zone still going on (read to `now`, as allOffline reads an open span) is never short.
+    const ongoing = now === null ? undefined : z.offline.find((g) => g.to >= now);
     const own = withoutShortOutages(
       starts,
       gapsWhileOpen(
@@ -324,6 +331,7 @@ export function zonesNotCounted(
         opening,
         timeZone,
       ),
+      ongoing?.from ?? null,
     );
     if (own.length === 0) continue;
     names.push(z.zone);

@@ -1,7 +1,7 @@
 /**
  * `withoutShortOutages` and SHORT_OUTAGE_MS: an hour in which a zone was not counted for under 5
  * minutes of its open time (a restart of the demo's server and simulator, about 8 s) is counted; from
- * 5 minutes on it stays "not counted". Against a reference that looks at every second of a few local
+ * 5 minutes on it stays "not counted", and so does an outage still going on, however short so far. Against a reference that looks at every second of a few local
  * hours: a second is kept when it lies in a gap and its hour holds SHORT_OUTAGE_MS or more of gap
  * seconds. Then zonesNotCounted, the rule every screen and export reads, on the restart itself.
  */
@@ -17,16 +17,21 @@ const H = 3_600_000;
 const T0 = Date.UTC(2026, 2, 29);
 
 /** The seconds of `gaps` kept by the rule, one by one. */
-function reference(starts: readonly number[], gaps: readonly Gap[], from: number, to: number): Set<number> {
+function reference(starts: readonly number[], gaps: readonly Gap[], from: number, to: number, ongoingSince: number | null): Set<number> {
   const inGap = (t: number) => gaps.some((g) => g.from <= t && t < g.to);
   const hourOf = (t: number) => starts.findIndex((s, i) => s <= t && t < (starts[i + 1] ?? s + H));
   const perHour = new Map<number, number>();
-  for (let t = from; t < to; t += S) if (inGap(t)) perHour.set(hourOf(t), (perHour.get(hourOf(t)) ?? 0) + S);
+  const ongoing = new Set<number>();
+  for (let t = from; t < to; t += S) {
+    if (!inGap(t)) continue;
+    perHour.set(hourOf(t), (perHour.get(hourOf(t)) ?? 0) + S);
+    if (ongoingSince !== null && t >= ongoingSince) ongoing.add(hourOf(t));
+  }
   const kept = new Set<number>();
   for (let t = from; t < to; t += S) {
     if (!inGap(t)) continue;
     const i = hourOf(t);
-    if (i < 0 || (perHour.get(i) ?? 0) >= SHORT_OUTAGE_MS) kept.add(t);
+    if (i < 0 || ongoing.has(i) || (perHour.get(i) ?? 0) >= SHORT_OUTAGE_MS) kept.add(t);
   }
   return kept;
 }
@@ -47,14 +52,15 @@ describe("withoutShortOutages: an hour not counted for under SHORT_OUTAGE_MS is 
       fc.property(
         fc.constantFrom("UTC", "Europe/Paris", "Asia/Kolkata"),
         fc.array(fc.tuple(second(T0 - 30 * MIN, T0 + 4 * H), length), { maxLength: 5 }),
-        (timeZone, raw) => {
+        fc.option(second(T0 - 30 * MIN, T0 + 5 * H)),
+        (timeZone, raw, ongoingSince) => {
           const range = { from: T0, to: T0 + 4 * H };
           const starts = bucketStarts(range, "hour", timeZone);
           const gaps = raw.map(([from, long]) => ({ from, to: from + long }));
           const lo = Math.min(T0 - 30 * MIN, ...gaps.map((g) => g.from));
           const hi = Math.max(T0, ...gaps.map((g) => g.to));
-          const got = withoutShortOutages(starts, gaps);
-          expect(seconds(got)).toEqual(reference(starts, gaps, lo, hi));
+          const got = withoutShortOutages(starts, gaps, ongoingSince);
+          expect(seconds(got)).toEqual(reference(starts, gaps, lo, hi, ongoingSince));
           // Sorted and disjoint, touching ones joined.
           for (let i = 1; i < got.length; i++) expect(got[i]!.from).toBeGreaterThan(got[i - 1]!.to);
         },
@@ -94,5 +100,13 @@ describe("zonesNotCounted after a restart: the same hour on every screen", () =>
     const a = { zone: "fruit", offline: [{ from: T0 + 10 * H, to: T0 + 10 * H + 3 * MIN }], counts: quiet };
     const b = { zone: "bakery", offline: [{ from: T0 + 10 * H + 30 * MIN, to: T0 + 10 * H + 33 * MIN }], counts: quiet };
     expect(zonesNotCounted(range, starts, [a, b], null, "UTC")).toBeNull();
+  });
+  it("an outage still going on is not short: 2 minutes so far leave its hour not counted", () => {
+    const now = T0 + 10 * H + 17 * MIN;
+    const soFar = { from: range.from, to: now };
+    const off = { zone: "fruit", offline: [{ from: T0 + 10 * H + 15 * MIN, to: now }], counts: quiet };
+    expect(zonesNotCounted(soFar, starts.slice(0, 2), [off], null, "UTC", now)).toEqual({ hours: 1, zones: ["fruit"], spans: [{ from: T0 + 10 * H, to: now }] });
+    // Ended at that instant (read a minute later): 2 minutes, counted.
+    expect(zonesNotCounted(soFar, starts.slice(0, 2), [off], null, "UTC", now + MIN)).toBeNull();
   });
 });

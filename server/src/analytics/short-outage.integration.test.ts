@@ -149,6 +149,21 @@ for (const [db, PORT] of [
       expect(await dwellOutages()).toBeNull();
     });
 
+    it("an agent stopped 2 minutes ago and still off: its hour is not counted (an outage going on is not short)", async () => {
+      const credentials = await setUp();
+      const first = await startAgent(credentials);
+      now = T0 + 10 * MIN;
+      first.source.cross(now, 3, 0);
+      await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
+      now = T0 + H + 15 * MIN;
+      await first.agent.stop();
+      await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      now = T0 + H + 17 * MIN;
+      const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${now}&bucket=hour`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.outages).toMatchObject({ hours: 1, spans: [{ from: T0 + H, to: now }] });
+    });
+
     it("a restart that takes 12 minutes keeps its hour not counted, on the traffic and the heatmap alike", async () => {
       await restart(12 * MIN);
       const hour = [{ from: T0 + H, to: T0 + 2 * H }];

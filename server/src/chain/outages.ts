@@ -73,7 +73,7 @@ export async function storeNotCounted(services: Services, store: string, range: 
   }
   const opening = (await services.hours?.historyNow(store)) ?? null;
   const zones = offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i - i0]?.[zone] ?? 0) }));
-  return zonesNotCounted(range, starts, zones, opening, timeZone);
+  return zonesNotCounted(range, starts, zones, opening, timeZone, now);
 }
 
 /**

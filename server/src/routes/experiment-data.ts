@@ -46,7 +46,7 @@ async function hoursNotCounted(services: Services, store: string, range: { from:
   // What each zone counted per local hour of `starts` (visits opened plus a door counter's crossings, in and out, which
   // make no visits: countedPerHour): an agent cut off from the broker that kept counting delivered them later, no outage. Read once.
   const perHour = await a.countedPerHour(range, timeZone);
-  const info = zonesNotCounted(range, starts, offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i]?.[zone] ?? 0) })), opening, timeZone);
+  const info = zonesNotCounted(range, starts, offlineOf.map(([zone, offline]) => ({ zone, offline, counts: starts.map((_, i) => perHour[i]?.[zone] ?? 0) })), opening, timeZone, now);
   const hours = new Set<number>();
   starts.forEach((start, i) => {
     const from = Math.max(start, range.from);

@@ -450,8 +450,10 @@ export class ForecastService {
       const enters = h.zones.get(z);
       const outs = h.outs.get(z);
       // Each zone's open time it was not counted, less the hours it covers under SHORT_OUTAGE_MS of (core withoutShortOutages, the screens' rule).
-      const open = gapsWhileOpen(gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), allOffline(agents, spans, h.hourStart)), hours, timeZone);
-      gaps.push(...withoutShortOutages(h.starts, open));
+      const offline = allOffline(agents, spans, h.hourStart);
+      const open = gapsWhileOpen(gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), offline), hours, timeZone);
+      // An outage still going on at the history's end is never short.
+      gaps.push(...withoutShortOutages(h.starts, open, offline.find((g) => g.to >= h.hourStart)?.from ?? null));
     }
     return gaps.sort((a, b) => a.from - b.from);
   }
