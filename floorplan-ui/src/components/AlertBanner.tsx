@@ -124,7 +124,9 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
                 <span className="live-alert-now" data-testid={`alert-now-${a.ruleId}`}>
                   {" "}· {nowOf(a)}
                 </span>
-              )}{" "}
+              )}
+              {/* After a figure now, a "·" of its own: "now 8 % above the limit since …" read as 8 % over the limit. */}
+              {nowOf?.(a) ? " · " : " "}
               <span className="live-alert-since">{alertSinceText(a.since, timeZone)}</span>
               {a.state === "acknowledged" && (
                 <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
