@@ -126,6 +126,30 @@ describe("a save at the instant of a past version, or of the one in force", () =
     expect((await save(smallLayout({ name: "Now", validFrom: Date.now() }), "", "past")).statusCode).toBe(200);
   });
 
+  it("two versions begun less than a minute apart: the instant the 409 suggests is accepted (not the next version's minute)", async () => {
+    // Tue 3 Nov 2026 09:00:20 and 09:01:00 Paris time: the next whole minute after the first is the second's very instant.
+    const first = Date.UTC(2026, 10, 3, 8, 0, 20);
+    const second = Date.UTC(2026, 10, 3, 8, 1);
+    expect((await save(smallLayout({ name: "Opening", validFrom: first }), "", "quick")).statusCode).toBe(200);
+    expect((await save(smallLayout({ name: "Opening, fixed", validFrom: second }), "", "quick")).statusCode).toBe(200);
+    const refused = await save(smallLayout({ name: "Opening, redrawn", validFrom: first }), "", "quick");
+    expect(refused.statusCode).toBe(409);
+    const message = refused.json().message as string;
+    const suggested = /or pick a later instant \((?:[^,]+, )?(\d{4}-\d\d-\d\dT[\d:.]+Z), say/.exec(message)?.[1];
+    expect(suggested, message).toBeDefined();
+    // Following it (old code: 09:01 Paris, version 2's very instant, refused again).
+    const followed = await save(smallLayout({ name: "Opening, redrawn", validFrom: Date.parse(suggested!) }), "", "quick");
+    expect(followed.statusCode, followed.body).toBe(200);
+    expect([(await inForceAt(first, "quick")).version, (await inForceAt(Date.parse(suggested!), "quick")).version, (await inForceAt(second, "quick")).version]).toEqual([1, 3, 2]);
+    expect(message).toContain("version 2 took over within the minute, at 2026-11-03T08:01:00.000Z");
+    // Versions a millisecond apart: no instant between them, and the 409 says so.
+    await save(smallLayout({ name: "A", validFrom: second + 5 }), "", "quick");
+    await save(smallLayout({ name: "B", validFrom: second + 6 }), "", "quick");
+    const none = await save(smallLayout({ name: "C", validFrom: second + 5 }), "", "quick");
+    expect(none.statusCode).toBe(409);
+    expect(none.json().message).toMatch(/or pick an instant after 2026-11-03T08:01:00\.006Z \(no instant lies between version 4's and version 5's, so no version can be saved for that time\)$/);
+  });
+
   it("since always (validFrom 0) is no instant: saved again at 0, the layout for all the store's history, as before", async () => {
     await save(smallLayout({ validFrom: 0 }), "", "old");
     const again = await save({ ...smallLayout({ validFrom: 0 }), zones: smallLayout().zones.map((z) => (z.id === "fruit" ? { ...z, name: "Fruit & veg" } : z)) }, "", "old");

@@ -8,6 +8,7 @@ import { httpError } from "./http-errors.js";
 import { LATEST_MS, parseTime } from "./times.js";
 import { StoreParams, StoresBody, errorResponses } from "./schemas.js";
 import { storeTimeWords } from "../time-words.js";
+import { laterInstant } from "../storage/layout-past.js";
 
 /**
  * How many times a save at a future instant follows the versions other saves put at that instant meanwhile (each saved
@@ -158,12 +159,19 @@ export const storeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await layouts.load(store);
         const tz = layouts.current(store, services.now())?.timezone ?? input.timezone;
         const w = (ms: number) => storeTimeWords(ms, tz);
-        // The next whole minute, as the words name it (a time typed in the editor is a whole minute).
-        const later = Math.floor(past.validFrom / 60_000) * 60_000 + 60_000;
+        // An instant in the time it was in force, a save at which is accepted: the next whole minute, as the words name it
+        // (a time typed in the editor is a whole minute), else within that minute (its ISO form names it), else none.
+        const later = laterInstant({ past, until }, services.now());
+        const pick =
+          later === null
+            ? `or pick an instant after ${new Date(until?.validFrom ?? input.validFrom).toISOString()} (no instant lies between version ${past.version}'s and ${until ? `version ${until.version}'s` : "now"}, so no version can be saved for that time)`
+            : later % 60_000 === 0
+              ? `or pick a later instant (${w(later)}, ${new Date(later).toISOString()}, say): a version from then is read for the figures from then, and version ${past.version} stays in force until it`
+              : `or pick a later instant (${new Date(later).toISOString()}, say: ${until ? `version ${until.version} took over within the minute, at ${new Date(until.validFrom).toISOString()}` : "within the minute"}, so a whole minute would not do; the editor takes whole minutes, send it as validFrom): a version from then is read for the figures from then, and version ${past.version} stays in force until it`;
         const span = until ? `From ${w(past.validFrom)} to ${w(until.validFrom)}, layout version ${past.version} of store "${store}" was in force` : `Since ${w(past.validFrom)}, layout version ${past.version} of store "${store}" has been in force`;
         return httpError(
           409,
-          `${span}, and this save's validFrom (${new Date(input.validFrom).toISOString()}) is its very instant: saved, this version would take its place ${until ? "for that whole time" : "from then on"}, and version ${past.version} would be in force at no instant. A past version cannot be replaced (history is kept: the figures were counted on it). Save from now (validFrom: the time of the save), or pick a later instant (${w(later)}, ${new Date(later).toISOString()}, say): a version from then is read for the figures from then, and version ${past.version} stays in force until it`,
+          `${span}, and this save's validFrom (${new Date(input.validFrom).toISOString()}) is its very instant: saved, this version would take its place ${until ? "for that whole time" : "from then on"}, and version ${past.version} would be in force at no instant. A past version cannot be replaced (history is kept: the figures were counted on it). Save from now (validFrom: the time of the save), ${pick}`,
         );
       };
       const saveNew = async (tries = SAME_INSTANT_TRIES): Promise<ReturnType<typeof layoutBody>> => {

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { layoutAt } from "@footfall/core";
 import { describe, expect, it } from "vitest";
 import { storeTimeWords } from "../time-words.js";
-import { pastVersionRefusal } from "./layout-past.js";
+import { laterInstant, pastVersionRefusal } from "./layout-past.js";
 import type { LayoutVersion } from "./types.js";
 
 const versions = fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 8 }).map((froms): LayoutVersion[] => froms.map((validFrom, i) => ({ version: i + 1, validFrom })));
@@ -34,6 +34,46 @@ describe("pastVersionRefusal", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("laterInstant (the instant a 409 'past version' suggests)", () => {
+  // Instants within three minutes, many on whole minutes and seconds, so that versions begin less than a minute apart.
+  const instant = fc.oneof(
+    fc.integer({ min: 0, max: 3 }).map((m) => m * 60_000),
+    fc.integer({ min: 0, max: 180 }).map((s) => s * 1_000),
+    fc.integer({ min: 0, max: 180_000 }),
+  );
+  const times = fc.array(instant, { minLength: 1, maxLength: 6 }).map((froms): LayoutVersion[] => froms.map((validFrom, i) => ({ version: i + 1, validFrom })));
+  it("is accepted, in the time the refused version was in force, and the first whole minute (else second, else millisecond) there", () => {
+    fc.assert(
+      fc.property(times, fc.nat(), instant, (vs, pick, now) => {
+        const validFrom = vs[pick % vs.length]!.validFrom;
+        const refusal = pastVersionRefusal(vs, validFrom, now);
+        if (!refusal) return;
+        const later = laterInstant(refusal, now);
+        // The reference: every instant after the refused version's, in force by now, at which no version begins.
+        const end = Math.min(now + 1, ...vs.filter((v) => v.validFrom > refusal.past.validFrom).map((v) => v.validFrom));
+        const free: number[] = [];
+        for (let at = refusal.past.validFrom + 1; at < end; at++) if (!vs.some((v) => v.validFrom === at)) free.push(at);
+        const first = (step: number) => free.find((at) => at % step === 0);
+        expect(later).toBe(first(60_000) ?? first(1_000) ?? first(1) ?? null);
+        if (later === null) return;
+        // Following it: a save there is not refused, and the refused version stays in force until it.
+        expect(pastVersionRefusal(vs, later, now)).toBeUndefined();
+        expect(layoutAt(ordered(vs), later - 1)?.version).toBe(refusal.past.version);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it("two versions begun less than a minute apart, the later on the whole minute: not that minute (the old suggestion, refused again)", () => {
+    const vs: LayoutVersion[] = [
+      { version: 1, validFrom: 20_000 },
+      { version: 2, validFrom: 60_000 },
+    ];
+    const refusal = pastVersionRefusal(vs, 20_000, 600_000)!;
+    expect(laterInstant(refusal, 600_000)).toBe(21_000);
+    expect(laterInstant(pastVersionRefusal([{ version: 1, validFrom: 5 }, { version: 2, validFrom: 6 }], 5, 600_000)!, 600_000)).toBeNull();
   });
 });
 

@@ -26,3 +26,20 @@ export function scheduledAtRefusal(versions: readonly LayoutVersion[], validFrom
   const scheduled = scheduledAt(versions, validFrom, now);
   return scheduled ? { outcome: "scheduled at", scheduled: { version: scheduled.version, validFrom: scheduled.validFrom } } : undefined;
 }
+
+/**
+ * The instant a 409 'past version' suggests instead (the save refused at `past`'s very instant): one where the past
+ * version was still in force, after its validFrom and before `until` (the version that replaced it) or by `now`, so that
+ * a save there is accepted and the past version stays in force until it. The first whole minute there (a time typed in
+ * the editor is one), else the first whole second (two versions begun less than a minute apart: the next whole minute
+ * could be the later one's very instant, refused again), else the next millisecond; null when there is no such instant
+ * (the next version began the millisecond after).
+ */
+export function laterInstant({ past, until }: Pick<LayoutPastVersion, "past" | "until">, now: number): number | null {
+  const end = until ? until.validFrom : now + 1;
+  for (const step of [60_000, 1_000, 1]) {
+    const at = Math.floor(past.validFrom / step) * step + step;
+    if (at < end) return at;
+  }
+  return null;
+}
