@@ -55,8 +55,8 @@ export interface ChainFixture {
   readonly servers: ReadonlyMap<string, ServerProcess>;
   /** The environment of a `footfall` command on the chain's database. */
   env(): Record<string, string>;
-  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder, with `env` besides. */
-  startServer(id: string, env?: Record<string, string>): Promise<ServerProcess>;
+  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder, with `env` besides (and `launcher` before node: e.g. faketime). */
+  startServer(id: string, env?: Record<string, string>, launcher?: string[]): Promise<ServerProcess>;
   /** The shards each live server holds (`footfall cluster status --json`), by server id. */
   held(): Promise<Record<string, number[]>>;
   /** Waits until servers a and b hold half the shards each (`what` names the wait in its error). */
@@ -148,8 +148,9 @@ export function useChain(opts: {
     },
     servers,
     env,
-    async startServer(id, env = {}) {
+    async startServer(id, env = {}, launcher) {
       const s = await ServerProcess.start({
+        ...(launcher ? { launcher } : {}),
         dataDir: join(dir.path, id),
         mqttUrl: this.mosquitto.url,
         mqttUsername: serverUser.username,
