@@ -1,7 +1,8 @@
 /**
  * What a merchandiser finds in `footfall demo` (as `npm start` runs it: real time, 72 h back-filled): a past layout change to judge. The banner names it; the Experiments form picks it,
  * a day before and a day after it, the zone it moved, and creates the experiment at once; the
- * result shows the verdict with the figures the API gives, counted on enough trips to tell.
+ * result shows the verdict with the figures the API gives, counted on enough trips to tell. A day before and a day after
+ * fall on different weekdays: the result warns so, and its verdict is grey "not conclusive", never a green "increase".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExperimentResult } from "../../floorplan-ui/src/api/types.js";
@@ -60,6 +61,8 @@ describe("the demo's layout change to judge", () => {
     await expect.poll(() => form.locator('[data-zone="promo"]').getAttribute("aria-pressed")).toBe("true");
     expect(await page.getByTestId("period-before").textContent()).toContain("24 h");
     expect(await page.getByTestId("period-after").textContent()).toContain("24 h");
+    // The header says what the defaults are (it said "the weeks before and after" above two 24 h periods).
+    expect(await page.getByTestId("exp-form-hint").textContent()).toBe("Compare equal periods just before and after a layout change: whole weeks where the data allows, else whole days");
     expect(await form.locator('[aria-pressed="true"]').count()).toBe(1);
     await expect.poll(() => page.getByTestId("exp-create").isEnabled()).toBe(true);
     await shot(page, "demo-experiment-form");
@@ -81,7 +84,12 @@ describe("the demo's layout change to judge", () => {
     // Enough trips on both sides for a verdict (30 or more), and one given: not "too small to tell", not "not comparable".
     expect(reach.sampleBefore).toBeGreaterThan(300);
     expect(reach.sampleAfter).toBeGreaterThan(300);
-    expect(["increase", "decrease", "no clear change"]).toContain(reach.verdict);
+    // Two days in a row share no weekday-hour: the result warns that a weekday's own pattern may read as the change, and
+    // then no metric gets a green "increase" or red "decrease" (the demo's +26 % reach had one beside that warning).
+    expect(result.warnings.some((w) => w.startsWith("the periods fall mostly on different weekdays and hours"))).toBe(true);
+    expect(["not conclusive", "no clear change"]).toContain(reach.verdict);
+    const verdicts = result.zones.flatMap((z) => z.metrics.map((m) => m.verdict));
+    expect(verdicts.filter((v) => v === "increase" || v === "decrease")).toEqual([]);
     expect(reach.after).toBeGreaterThan(reach.before!);
     // The page shows the API's figures and verdict.
     const row = page.getByTestId("verdict-promo-reach");
@@ -89,7 +97,21 @@ describe("the demo's layout change to judge", () => {
     expect(cells[2]).toContain(formatMetricValue("reach", reach.before));
     expect(cells[3]).toContain(formatMetricValue("reach", reach.after));
     expect(await row.locator(".verdict").getAttribute("data-verdict")).toBe(reach.verdict);
+    expect(await row.locator(".verdict").textContent()).toBe(reach.verdict);
+    expect(await page.locator(".verdict-table .verdict.up, .verdict-table .verdict.down").count()).toBe(0);
     expect(await row.locator(".verdict-text").textContent()).toBe(reach.text);
+    if (reach.verdict === "not conclusive") {
+      expect(await row.locator(".verdict").getAttribute("class")).toBe("verdict flat");
+      expect(reach.text).toContain("(not conclusive: the periods fall mostly on different weekdays and hours");
+      expect(await page.getByTestId("verdict-guide").textContent()).toContain("Not conclusive: the interval lies on one side of 0");
+    }
+    // The CSV says the same verdicts.
+    const csv = await new FootfallApi(url, admin).request<string>("GET", `/api/v1/experiments/${id}/result.csv`);
+    expect(csv.status).toBe(200);
+    const lines = String(csv.body).split("\n").filter((l) => l.startsWith("promo,"));
+    expect(lines.length).toBe(4);
+    expect(lines.some((l) => /,(increase|decrease),/.test(l))).toBe(false);
+    if (reach.verdict === "not conclusive") expect(lines.find((l) => l.startsWith("promo,Promotions,reach,"))).toContain(",not conclusive,");
     // Each plan shows its own layout: Promotions in the back corner before, in the centre aisle after.
     await page.getByTestId("exp-plan-before").waitFor();
     expect(await page.getByTestId("exp-plan-before").textContent()).toContain("layout version 1");

@@ -305,6 +305,30 @@ describe("experimentResult", () => {
     );
     expect(r.warnings.some((w) => w.includes("adjusted for it"))).toBe(false);
   });
+  it("gives no increase or decrease, only 'not conclusive', when the periods fall on different weekdays (the demo's 24 h before and after)", () => {
+    // Wednesday 13:00 to Thursday 13:00, then Thursday to Friday: reach 30 % -> 50 % on 960 trips each is far outside chance,
+    // but the warning says a weekday's own pattern may read as the change: a green "increase" beside it is not to be trusted.
+    const day = (from: number, reachShare: number) => {
+      const cells: Record<string, number> = {};
+      const reach: Record<string, number> = {};
+      for (let h = 0; h < 24; h++) {
+        const cell = `${h < 11 ? from : from + 1}-${(h + 13) % 24}`;
+        cells[cell] = 40;
+        reach[cell] = Math.round(40 * reachShare);
+      }
+      return period(cells, { reach, visits: Math.round(960 * reachShare), dwell: Array.from({ length: 300 }, (_, i) => 20 + (i % 40)), transactions: 60 });
+    };
+    const r = experimentResult({ ...input, test: [{ store: "s1", before: day(3, 0.3), after: day(4, 0.5) }] }, { seed: 1 });
+    expect(r.mix.distance).toBeGreaterThanOrEqual(0.5);
+    const reach = r.zones[0]!.metrics.find((m) => m.metric === "reach")!;
+    expect(reach.verdict).toBe("not conclusive");
+    expect(reach.interval![0]).toBeGreaterThan(0);
+    expect(reach.text).toMatch(/^a larger share of trips reached .*\(not conclusive: the periods fall mostly on different weekdays and hours/);
+    expect(r.zones.flatMap((z) => z.metrics.map((m) => m.verdict)).filter((v) => v === "increase" || v === "decrease")).toEqual([]);
+    // The same change on periods that share their weekdays and hours stays an increase.
+    const same = experimentResult({ ...input, test: [{ store: "s1", before: day(3, 0.3), after: day(3, 0.5) }] }, { seed: 1 });
+    expect(same.zones[0]!.metrics.find((m) => m.metric === "reach")!.verdict).toBe("increase");
+  });
   it("adjusts visits too when every store gives visits per cell", () => {
     const withCells = (p: PeriodData, cells: Record<string, number>): PeriodData => ({ ...p, visitsByZoneCell: { promo: cells } });
     const r = experimentResult(

@@ -26,7 +26,9 @@ import { DEFAULT_MIN_SAMPLE } from "./verdict.js";
  *   moved every store alike (season, weather, chain-wide promotions).
  * - Verdicts: "too small to tell" under `minSample` in a period; else "increase"/"decrease" when
  *   the interval shown (the ratio's, where the change is shown relative) excludes 0, "no clear
- *   change" when it contains it.
+ *   change" when it contains it. When the periods fall mostly on different weekdays and hours (the
+ *   test stores' mix distance 0.5 or more, the warning says so) an increase or decrease is "not
+ *   conclusive" instead, its figures kept.
  */
 
 /** Options of `experimentResult`. */
@@ -65,6 +67,16 @@ export interface ExperimentResult {
 }
 
 const pct = (v: number): string => `${Math.round(100 * v)} %`;
+
+/** What a "not conclusive" verdict adds to the increase's or decrease's sentence. */
+export const NOT_CONCLUSIVE_REASON =
+  "not conclusive: the periods fall mostly on different weekdays and hours, so a weekday's own pattern may explain it; compare a week or more on each side";
+
+/** An increase or decrease turned "not conclusive" (figures and interval kept); other verdicts as they are. */
+function notConclusive(m: MetricResult): MetricResult {
+  if (m.verdict !== "increase" && m.verdict !== "decrease") return m;
+  return { ...m, verdict: "not conclusive", text: `${m.text} (${NOT_CONCLUSIVE_REASON})` };
+}
 
 /** The experiment's figures and verdicts (a pure function of the input and `opts.seed`). Throws a RangeError without test stores. */
 export function experimentResult(input: ExperimentInput, opts: ExperimentOptions): ExperimentResult {
@@ -119,13 +131,14 @@ export function experimentResult(input: ExperimentInput, opts: ExperimentOptions
   if (total > 0 && coverage < 0.95)
     early.push(`${pct(1 - coverage)} of the before period's weekday/hour mix has no trips after the change: the adjusted figures stand for the rest`);
 
+  // Under the warning above (the periods mostly on different weekdays and hours) an interval on one side of 0 says the
+  // periods differ, not that the change did it: a green "increase" beside "a weekday's own pattern may read as an effect"
+  // is a verdict nobody should act on. Such an increase or decrease is "not conclusive", its figures kept.
+  const mixedUp = distance >= 0.5;
   const zones = input.zones.map((zone) => {
     const name = input.zoneNames?.[zone] ?? zone;
-    return {
-      zone,
-      name,
-      metrics: [reachMetric(zone, name, ctx), visitsMetric(zone, name, ctx), medianDwellMetric(zone, name, ctx), conversionMetric(zone, name, ctx)],
-    };
+    const metrics = [reachMetric(zone, name, ctx), visitsMetric(zone, name, ctx), medianDwellMetric(zone, name, ctx), conversionMetric(zone, name, ctx)];
+    return { zone, name, metrics: mixedUp ? metrics.map(notConclusive) : metrics };
   });
   const comparisons = zones.reduce((s, z) => s + z.metrics.filter((m) => m.verdict !== "too small to tell").length, 0);
   if (comparisons >= 8)

@@ -11,7 +11,11 @@ import { formatSigned, percentDecimals } from "../domain/change.js";
 export type MetricUnit = "share" | "seconds" | "count";
 
 /** The verdict on one metric. */
-export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell";
+/**
+ * "not conclusive": an experiment's increase or decrease whose periods fall mostly on different weekdays and
+ * hours (`experimentResult`): the interval lies on one side of 0, but a weekday's own pattern may explain it.
+ */
+export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell" | "not conclusive";
 
 /** The input of `verdictOf`. */
 export interface VerdictInput {

@@ -64,7 +64,7 @@ export type Period = Experiment["before"];
 export type ExperimentInput = Omit<Static<typeof ExperimentInputBody>, "before" | "after" | "changeAt"> & { before: Period; after: Period; changeAt?: number };
 
 export type ExperimentMetricId = "reach" | "visits" | "medianDwell" | "conversion";
-export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell" | typeof NOT_COMPARABLE;
+export type Verdict = "increase" | "decrease" | "no clear change" | "too small to tell" | "not conclusive" | typeof NOT_COMPARABLE;
 
 type ServerResult = Static<typeof ResultBody>;
 type ServerZoneResult = ServerResult["zones"][number];

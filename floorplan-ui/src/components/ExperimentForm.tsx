@@ -149,7 +149,7 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
     <section className="card" data-testid="experiment-form">
       <div className="card-h">
         <h2>New experiment</h2>
-        <span className="hint">Compare the weeks before and after a layout change</span>
+        <span className="hint" data-testid="exp-form-hint">Compare equal periods just before and after a layout change: whole weeks where the data allows, else whole days</span>
       </div>
       <div className="card-b form exp-form">
         <div className="two">

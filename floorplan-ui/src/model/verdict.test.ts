@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatChange, type Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, warningSentence } from "./verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, warningSentence } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -176,6 +176,16 @@ describe("verdictGuide", () => {
     ]);
     expect(verdictGuide(rows("not comparable"))).toEqual([]);
     expect(verdictGuide([])).toEqual([]);
+  });
+});
+
+describe("not conclusive", () => {
+  it("is grey like no clear change (never the green or red of a verdict to act on), and the guide says what to do", () => {
+    expect(verdictTone("not conclusive")).toBe("flat");
+    expect(verdictTone("increase")).toBe("up");
+    expect(verdictGuide([{ verdict: "not conclusive" }])).toEqual([
+      "Not conclusive: the interval lies on one side of 0, but the periods fall mostly on different weekdays and hours, so a weekday's own pattern may explain the change. Compare a week or more on each side before acting on it.",
+    ]);
   });
 });
 

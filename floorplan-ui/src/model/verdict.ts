@@ -140,6 +140,8 @@ export function verdictGuide(rows: readonly Pick<VerdictRow, "verdict">[]): stri
   if (has("no clear change"))
     lines.push("No clear change: the interval includes 0, so these figures cannot tell a change from chance. It does not show that the layout made no difference: any change inside the interval is still possible, and longer periods narrow it.");
   if (has("too small to tell")) lines.push(`Too small to tell: no verdict is given, whatever the figures, since ${SAMPLE_RULE}.`);
+  if (has("not conclusive"))
+    lines.push("Not conclusive: the interval lies on one side of 0, but the periods fall mostly on different weekdays and hours, so a weekday's own pattern may explain the change. Compare a week or more on each side before acting on it.");
   return lines;
 }
 
@@ -198,9 +200,9 @@ export function countedHint(metric: ExperimentMetricId): string {
 /** Whether any row carries the figures of a difference in differences (the table then shows its column). */
 export const hasControls = (rows: readonly VerdictRow[]) => rows.some((r) => r.did !== null);
 
-/** The CSS tone of a verdict: green up, red down, grey otherwise. */
+/** The CSS tone of a verdict: green up, red down, grey for no clear change and not conclusive (no verdict to act on), amber otherwise. */
 export function verdictTone(verdict: Verdict): "up" | "down" | "flat" | "unsure" {
-  return verdict === "increase" ? "up" : verdict === "decrease" ? "down" : verdict === "no clear change" ? "flat" : "unsure";
+  return verdict === "increase" ? "up" : verdict === "decrease" ? "down" : verdict === "no clear change" || verdict === "not conclusive" ? "flat" : "unsure";
 }
 
 /** Reach of each zone before and after, and the top of the shared colour scale. */

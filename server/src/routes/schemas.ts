@@ -305,7 +305,7 @@ const MetricBody = Type.Object({
   did: Type.Union([Type.Object({ estimate: Type.Number(), interval: IntervalBody, relative: Type.Union([RelativeBody, Type.Null()]) }), Type.Null()], {
     description: "difference in differences against the control stores; relative: the ratio of ratios (test after / test before) / (control after / control before) - 1 and its interval",
   }),
-  verdict: Type.String({ description: `increase | decrease | no clear change | too small to tell | ${NOT_COMPARABLE} (the zone did not exist in one of the periods; or, for conversion, a zone that sells nothing, a queue, a till, an entrance or a fitting room with no sale placed in it: no conversion, its figures null; or a zone known only by its door counter, nobody followed in it: no figures)` }),
+  verdict: Type.String({ description: `increase | decrease | no clear change | too small to tell | not conclusive (an increase or decrease whose periods fall mostly on different weekdays and hours: not to be acted on; the warnings say why) | ${NOT_COMPARABLE} (the zone did not exist in one of the periods; or, for conversion, a zone that sells nothing, a queue, a till, an entrance or a fitting room with no sale placed in it: no conversion, its figures null; or a zone known only by its door counter, nobody followed in it: no figures)` }),
   text: Type.String(),
   warning: Type.Union([Type.String(), Type.Null()]),
   basis: Type.String({ description: "before-after | difference-in-differences: what the verdict reads" }),
