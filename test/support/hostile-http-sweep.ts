@@ -705,6 +705,14 @@ export function hostileHttpSweep(opts: { databaseUrl?: () => string } = {}): voi
       expect(res.message).toMatch(/^body\/hand\/in must be a finite number/);
     });
 
+    it("PUT .../hours?replaces= empty, blank, 0 or hex is a 400 saying what to write (was a 404 naming 1970: coerced to 0)", async () => {
+      for (const v of ["", "%20", "0", "-0", "0x10"]) {
+        const res = await asAdmin("PUT", `/api/v1/stores/shop/hours?replaces=${v}`, { hours: null });
+        expect(res.status, v).toBe(400);
+        expect(res.message, v).toMatch(/^querystring\/replaces: .* is not the `from` of a version scheduled ahead: write it in epoch milliseconds/);
+      }
+    });
+
     it("an id named 'constructor' (a zone, a store, a group) is refused with the rule, not saved to break the store's traffic (was a 500)", async () => {
       const layout = smallLayout();
       layout.zones = [...layout.zones, rectZone("constructor", "zone", 14, 0, 2, 2)];

@@ -83,6 +83,23 @@ const DAY = 86_400_000;
 const MAX_FROM = LATEST_MS - 1;
 
 /**
+ * `?replaces=` as it was written, before the schema's coercion: a `from` (epoch ms, digits only, 1 to MAX_FROM). An
+ * empty or blank value, "0", "-0", "0x10" or " 12" were coerced to a number (blank and "0" to 0, naming 1970 in a 404;
+ * hex to 16): a 400 in words instead, which says what to write.
+ */
+function checkReplaces(req: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+  const raw = (req.query as Record<string, unknown> | undefined)?.replaces;
+  if (raw === undefined || (typeof raw === "string" && /^[1-9][0-9]{0,15}$/.test(raw) && Number(raw) <= MAX_FROM)) return done();
+  const shown = typeof raw === "string" ? (raw.trim() === "" ? "an empty value" : `"${raw.slice(0, 40)}"`) : "more than one value";
+  done(
+    httpError(
+      400,
+      `querystring/replaces: ${shown} is not the \`from\` of a version scheduled ahead: write it in epoch milliseconds as GET .../hours lists it under scheduled (e.g. ?replaces=${Date.UTC(2026, 11, 4, 23)}), once; leave replaces out to save new hours`,
+    ),
+  );
+}
+
+/**
  * Opening hours, the door count's daily drift, alert rules and alerts of one store (under
  * /api/v1/stores/:store, after the store pre-handler). Admins write; viewers and staff read; staff
  * (and admins) acknowledge.
@@ -107,6 +124,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put("/hours", {
     config: { auth: "admin" },
+    preValidation: checkReplaces,
     schema: {
       tags: ["alerts"],
       summary: "Replace the store's opening hours (null removes them), now or from validFrom (scheduled ahead); with ?replaces=, edit a version scheduled ahead",
@@ -114,7 +132,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         replaces: Type.Optional(
           Type.Integer({
-            minimum: 0,
+            minimum: 1,
             maximum: MAX_FROM,
             description:
               "edit a version scheduled ahead: the `from` (epoch ms, as GET .../hours lists it under scheduled) of the version these hours replace in one step, from its date again or from validFrom (left out: now); 409 once it is in force, 404 when it is no longer scheduled (cancelled or edited by someone else meanwhile)",

@@ -104,10 +104,10 @@ describe("PUT .../hours?replaces= edits a version scheduled ahead in one step", 
     const bad = await edit("nice", from, { hours: { weekly: week("19:00", "09:00"), exceptions: [] }, validFrom: from });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain("opening hours:");
-    for (const hostile of ["-1", "abc", "1e300", "4102444800000", "1.5"]) {
+    for (const hostile of ["-1", "abc", "1e300", "4102444800000", "1.5", "", "0", "%20", "-0", "0x10", "+5", "9007199254740993", `${SAT}&replaces=${SAT}`]) {
       const res = await edit("nice", hostile, { hours: LATER });
       expect(res.status, hostile).toBe(400);
-      expect(res.body.message, hostile).toMatch(/replaces/);
+      expect(res.body.message, hostile).toMatch(/^querystring\/replaces: .* is not the `from` of a version scheduled ahead: write it in epoch milliseconds as GET \.\.\.\/hours lists it/);
     }
     for (const role of ["staff", "viewer"] as const) expect((await edit("nice", from, { hours: LATER }, await t.token(role))).status).toBe(403);
     expect((await hoursOf("nice")).scheduled).toEqual(before);
