@@ -80,7 +80,14 @@ export class ClusterBus {
     });
     client.on("end", () => this.reconnect(client));
     await client.connect();
-    await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${LAYOUT_CHANNEL}; LISTEN ${ALERTS_CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${LAYOUT_CHANNEL}; LISTEN ${ALERTS_CHANNEL}`);
+    } catch (err) {
+      // Connected, but its LISTEN failed (timed out, refused): ended, not left open beside the next try (a PostgreSQL
+      // connection and backend per failed try, listening for nobody); the caller tries again as for a failed connect.
+      client.end().catch(() => {});
+      throw err;
+    }
     // Closed while this (re)connection was being made: ended, not kept listening for nobody (it would hold the process open).
     if (this.closed) {
       await client.end().catch(() => {});
