@@ -78,7 +78,7 @@ export async function storeOpening(services: Pick<Services, "storage" | "hours" 
  * `opening` with the store's grace for a box down at night (core StoreOpening.offlineGraceMs): the smallest threshold of
  * its enabled agent-offline rules, the instant those rules would miss the box; none (or unreadable): core's default.
  */
-async function withGrace(opening: StoreOpening, storage: Pick<Storage, "alerts">, store: string): Promise<StoreOpening> {
+export async function withGrace(opening: StoreOpening, storage: Pick<Storage, "alerts">, store: string): Promise<StoreOpening> {
   const rules = await Promise.resolve()
     .then(() => storage.alerts.rules(store))
     .catch(() => []);

@@ -6,6 +6,7 @@ import { chainNotCounted } from "../chain/not-counted.js";
 import { chainOutages } from "../chain/outages.js";
 import { chainFigures, FigureTotals, openFrom, SketchMemo, visitorsOf, type DenseSketch, type StoreFigures, type TotalFigures } from "../chain/figures.js";
 import { HOUR_MS } from "../analytics/time-parts.js";
+import { withGrace } from "../analytics/zone-tracking.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { conversionSpan, DEFAULT_CLOCK_WARN_MS, notLikeForLike, openIntervals, overviewOrder, wholeFrom } from "@footfall/core";
 import { OverviewBody, OverviewQuery } from "./chain-schemas.js";
@@ -90,6 +91,16 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // And through time (migration 26): a past period is judged by the hours in force then (closed throughout, whole from).
       const pastHoursOf = new Map(await Promise.all(stores.map(async (s) => [s.id, (await keeper?.historyNow(s.id)) ?? null] as const)));
       const zoneOf = new Map(stores.map((s) => [s.id, s.timezone]));
+      // Each store's opening with its grace for a box down at night (its agent-offline rules' threshold, as the Agents
+      // view and GET /agents read it: zone-tracking's withGrace); only for stores with hours, where it can count.
+      const openingOf = new Map(
+        await Promise.all(
+          stores.map(async (s) => {
+            const hours = hoursOf.get(s.id) ?? null;
+            return [s.id, hours ? await withGrace({ hours, timeZone: s.timezone }, storage, s.id) : { hours: null, timeZone: s.timezone }] as const;
+          }),
+        ),
+      );
       const [cur, prev, last, live, agents] = await Promise.all([
         chainFigures(storage, subjects, range, ownCount, memo, openFrom(now), firsts),
         chainFigures(storage, subjects, previous, ownCount, memo, openFrom(now), firsts),
@@ -101,7 +112,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           now,
           clockWarnMs: services.clockWarnMs ?? DEFAULT_CLOCK_WARN_MS,
           ...(services.counting ? { everyAgent: () => services.counting!.listAll(ids, now) } : {}),
-          openingOf: (store) => ({ hours: hoursOf.get(store) ?? null, timeZone: zoneOf.get(store) ?? "UTC" }),
+          openingOf: (store) => openingOf.get(store) ?? { hours: null, timeZone: zoneOf.get(store) ?? "UTC" },
         }),
       ]);
 
