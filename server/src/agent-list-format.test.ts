@@ -7,6 +7,7 @@ import {
   agentListOpened,
   agentTable,
   AGENT_LIST_STATUSES,
+  agentStateCounts,
   clockOffCount,
   emptyListMessage,
   localMinute,
@@ -189,6 +190,46 @@ describe("footfall agent list: the stores' hours it reads", () => {
         const now = NOW + minutes * 60_000;
         const openingOf = (s: string) => (some && s.length % 2 === 0 ? null : opening);
         expect(await agentListOpened(rows, {}, 30_000, now, async (s) => openingOf(s))).toEqual(agentList(rows, {}, 30_000, now, openingOf));
+      }),
+    );
+  });
+});
+
+describe("footfall agent list and footfall_agents{state} agree", () => {
+  const H = 3_600_000;
+  const hours: OpeningHours = { weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"], exceptions: [] };
+  const opening = { hours, timeZone: "Europe/Berlin" };
+
+  it("says 'closed' of a box switched off at night, as the gauge counts it: --status offline lists the gauge's offline, --status closed its closed", async () => {
+    // NOW is 04:00 in Berlin; the store opens 08:00-21:00. night: its box off at 21:15; broke: down at 20:30, while open.
+    const rows = [
+      row("s", "night", { state: "offline", statusTs: NOW - 6 * H - 45 * 60_000, lastReceivedAt: NOW - 6 * H - 45 * 60_000 - 10_000 }),
+      row("s", "broke", { state: "offline", statusTs: NOW - 7 * H - 30 * 60_000, lastReceivedAt: NOW - 7 * H - 30 * 60_000 }),
+      row("t", "cam-1", { state: "online", statusTs: NOW - 60_000, lastReceivedAt: NOW - 60_000 }),
+    ];
+    const gauge = agentStateCounts(rows, NOW, () => opening);
+    expect(gauge).toMatchObject({ online: 1, offline: 1, closed: 1 });
+    const listed = async (statuses: string[]) => (await agentListOpened(rows, { statuses }, 30_000, NOW, async () => opening)).map((e) => `${e.store}/${e.agent}`);
+    // Old CLI: --status offline listed s/night too (2 where the gauge said 1), and --status closed was refused.
+    expect(await listed(["offline"])).toEqual(["s/broke"]);
+    expect(await listed(["closed"])).toEqual(["s/night"]);
+    const table = agentTable(await agentListOpened(rows, {}, 30_000, NOW, async () => opening), { now: NOW, timeZone: "UTC", warnMs: 30_000 });
+    expect(table.split("\n")[2]).toMatch(/^s\s+night\s+camera\s+closed\s/);
+    // Once the store has been open for the grace (10 min without a rule), the box is offline on both.
+    const later = NOW + 4 * H + 10 * 60_000 + 1_000;
+    expect((await agentListOpened(rows, { statuses: ["offline"] }, 30_000, later, async () => opening)).map((e) => e.agent)).toEqual(["broke", "night"]);
+    expect(agentStateCounts(rows, later, () => opening)).toMatchObject({ offline: 2, closed: 0 });
+  });
+
+  it("counts per status what agent list lists with that status, for any agents, hours and time", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbRows, fc.integer({ min: 0, max: 24 * 60 }), fc.boolean(), async (rows, minutes, some) => {
+        const now = NOW + minutes * 60_000;
+        const openingOf = (s: string) => (some && s.length % 2 === 0 ? null : opening);
+        const gauge = agentStateCounts(rows, now, openingOf);
+        for (const status of AGENT_LIST_STATUSES) {
+          expect((await agentListOpened(rows, { statuses: [status] }, 30_000, now, async (s) => openingOf(s))).length).toBe(gauge[status]);
+        }
       }),
     );
   });

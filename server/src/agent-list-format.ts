@@ -8,15 +8,19 @@ import { AGENT_PROBLEM_WORDS, agentProblems, agentRejectsOf, agentRejectWords, c
 import { attentionOf, statusPartOf } from "./agent-info.js";
 import type { AgentRow } from "./storage/types.js";
 
-/** What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), or revoked. */
-export const AGENT_LIST_STATUSES = ["online", "offline", "never-seen", "revoked"] as const;
+/**
+ * What `--status` can ask for: an agent's last state (online, offline, never-seen: no status yet), revoked, or closed:
+ * offline since its store closed (or shortly before), as the gauge footfall_agents{state} counts it (a box switched off
+ * at night), so that `--status offline` names the agents the gauge's offline counts.
+ */
+export const AGENT_LIST_STATUSES = ["online", "offline", "never-seen", "revoked", "closed"] as const;
 
 /** One agent as `footfall agent list` shows it (times epoch ms, server's clock unless said otherwise). */
 export interface AgentListEntry {
   store: string;
   agent: string;
   kind: string;
-  /** revoked, or its last state: online, offline, never-seen. */
+  /** revoked, or its last state: online, offline, never-seen; closed: offline since its store closed (by its hours, as the gauge). */
   status: string;
   version: string | null;
   /** When the server last heard from it live: its newest event's or live status's arrival; null: never. */
@@ -57,11 +61,14 @@ const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function agentListEntry(row: AgentRow, warnMs: number, now: number, opening?: StoreOpening | null): AgentListEntry {
   const status = statusPartOf(row);
   const h = attentionOf(row, status);
+  let state = row.revokedAt !== null ? "revoked" : row.state;
+  // As the gauge (agentStateCounts): a box down since its store closed is closed, not offline.
+  if (state === "offline" && opening && downWhileClosed(attentionOf(row), now, opening)) state = "closed";
   return {
     store: row.store,
     agent: row.agent,
     kind: row.kind,
-    status: row.revokedAt !== null ? "revoked" : row.state,
+    status: state,
     version: row.version,
     // Heard from: its newest live status (confirmed or not) or event, as the Agents API's lastHeardAt.
     lastSeenAt: h.lastHeardAt,
@@ -105,21 +112,22 @@ export async function agentListOpened(
   now: number,
   openingOf: (store: string) => Promise<StoreOpening | null>,
 ): Promise<AgentListEntry[]> {
-  const without = agentList(rows, filter, warnMs, now);
+  // Without the statuses asked for: hours can turn an offline agent closed (`--status closed` lists none without them).
+  const without = agentList(rows, { stores: filter.stores }, warnMs, now);
   const stores = [...new Set(without.filter((e) => e.problems.includes("offline") || e.problems.includes("silent")).map((e) => e.store))];
-  if (stores.length === 0) return without;
+  if (stores.length === 0) return agentList(rows, filter, warnMs, now);
   const openings = new Map(await Promise.all(stores.map(async (s) => [s, await openingOf(s)] as const)));
   return agentList(rows, filter, warnMs, now, (s) => openings.get(s));
 }
 
-/** The gauge footfall_agents{state}'s states: `footfall agent list --status`'s, and `closed`. */
-export const AGENT_GAUGE_STATES = [...AGENT_LIST_STATUSES, "closed"] as const;
+/** The gauge footfall_agents{state}'s states: `footfall agent list --status`'s. */
+export const AGENT_GAUGE_STATES = AGENT_LIST_STATUSES;
 
 /**
  * The agents by status (online, offline, never-seen, revoked, closed; each always there, 0 when none): the gauge
- * footfall_agents{state}, as `footfall agent list --status` would count them, except that an offline agent whose store
- * is closed since it went down (or has been open for less than its grace, core downWhileClosed by `openingOf`, the
- * store's hours) is `closed`, not `offline`: an IT alert on offline > 0 does not fire every night.
+ * footfall_agents{state}, as `footfall agent list --status` counts them: an offline agent whose store is closed since
+ * it went down (or has been open for less than its grace, core downWhileClosed by `openingOf`, the store's hours) is
+ * `closed`, not `offline`: an IT alert on offline > 0 does not fire every night.
  */
 export function agentStateCounts(
   rows: readonly AgentRow[],

@@ -279,7 +279,7 @@ agent
 agent
   .command("list")
   .description(
-    "list the agents, by store then agent: status (online, offline, never-seen, revoked), when the server last heard from each (your time zone, and how long ago), its clock's offset from the server's (! past FOOTFALL_CLOCK_WARN_MS, as the Agents view flags it) and when it was revoked; reads the database, so it works while the server runs",
+    "list the agents, by store then agent: status (online, offline, never-seen, revoked; closed: offline since its store closed, as footfall_agents{state} counts it), when the server last heard from each (your time zone, and how long ago), its clock's offset from the server's (! past FOOTFALL_CLOCK_WARN_MS, as the Agents view flags it) and when it was revoked; reads the database, so it works while the server runs",
   )
   .addOption(
     new Option(
