@@ -52,7 +52,8 @@ export interface LiveQueue {
   length: number;
   /**
    * Open visits of the queue zone left out of `length` as people the tracking lost (core's
-   * estimateWait `stale`): the zone's live occupancy still counts them until the visit timeout.
+   * estimateWait `stale`): the zone's live occupancy still counts them until the visit timeout, and
+   * so does this figure; a visit open longer than the visit timeout is in the line nowhere, not here either.
    */
   lost: number;
   /** Capacity of the queue zone from the layout, or null. */
@@ -109,7 +110,7 @@ export function queueSource(services: Pick<Services, "storage" | "retention">, s
  * Live figures of every queue of the store's current layout, or null when the store has no layout.
  * This is the service other parts use (alert rules, MQTT and Home Assistant sensors, the tablet).
  */
-export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now" | "counting" | "hours">, store: string, now = services.now()): Promise<LiveQueues | null> {
+export async function liveQueues(services: Pick<Services, "layouts" | "storage" | "now" | "counting" | "hours" | "analytics">, store: string, now = services.now()): Promise<LiveQueues | null> {
   await services.layouts.load(store);
   const layout = services.layouts.current(store, now);
   if (!layout) return null;
@@ -132,8 +133,11 @@ export async function liveQueues(services: Pick<Services, "layouts" | "storage" 
       const at = tracking ? Math.min(now, tracking.since) : now;
       const read = async (id: string) => {
         const visits = (await services.storage.aggregates.visitsIn(store, id, at - LIVE_LOOKBACK_MS, at + 1)).map(toQueueVisit).filter((v) => v.enterTs <= at);
-        // What is known at `at`: a visit that ends later is still open.
-        return visits.map((v) => (v.exitTs !== null && v.exitTs > at ? { enterTs: v.enterTs, exitTs: null } : v));
+        // What is known at `at`: a visit that ends later is still open. An open visit entered a visit timeout or more
+        // before `at` is in the zone nowhere (the live map and the zone's occupancy dropped it at the timeout), so it is
+        // neither waiting nor among the `lost` the map still shows.
+        const timedOut = at - services.analytics.opts.visitTimeoutMs;
+        return visits.map((v) => (v.exitTs !== null && v.exitTs > at ? { enterTs: v.enterTs, exitTs: null } : v)).filter((v) => v.exitTs !== null || v.enterTs > timedOut);
       };
       // The zone it queues for (the tills): people at it count the tills open and the estimate reads its interval per till.
       const [known, tills] = await Promise.all([read(zone), read(queueFor)]);
@@ -175,7 +179,7 @@ export function queueTracking(agents: readonly AgentRow[], named: readonly ZoneA
  * queue zone, people waiting and the estimated wait in seconds (and the tills open, which the MQTT
  * state publisher sends too).
  */
-export function queueFiguresForAlerts(services: Pick<Services, "layouts" | "storage" | "now" | "counting">) {
+export function queueFiguresForAlerts(services: Pick<Services, "layouts" | "storage" | "now" | "counting" | "analytics">) {
   return async (store: string, now: number): Promise<Record<string, { length: number; waitSeconds: number | null; tillsOpen: number | null }> | undefined> => {
     const live = await liveQueues(services, store, now);
     if (!live || live.queues.length === 0) return undefined;
