@@ -3,7 +3,8 @@
  * and the estimated wait for someone joining now, the tills open (people the server sees at the
  * tills), from the figures useLiveQueues reads every 5 seconds and at once when the live push shows another
  * number of people in a queue zone than the tile (so the tile agrees with the map beside it; people
- * the tracking lost, whom the map counts for up to half an hour, are said under the count), and
+ * the tracking lost, whom the map counts for up to half an hour, are said under the count: the server's
+ * `lost`, the same people), and
  * "Open another till" when the store's queue alert rule fires or, without one, at the simple rule
  * (4 people waiting or a 3-minute wait). Nothing shows for a layout without queues.
  */
@@ -16,7 +17,7 @@ import "../styles/queues.css";
 
 /** `q`: the live queue figures (useLiveQueues), which the view's alert banner reads too. */
 export function QueueTiles({ q, live, hasQueues, timeZone }: { q: AsyncState<LiveQueuesResponse | undefined>; live: { status: string; occupancy?: { zones: readonly { zone: string; occupancy: number }[] } | null; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean; timeZone: string }) {
-  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? [], live.occupancy?.zones) : []), [q.data, live.alerts, live.occupancy]);
+  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? []) : []), [q.data, live.alerts]);
   if (!hasQueues) return null;
   if (!q.data) return q.status === "error" ? <section className="card live-queues muted small" data-testid="queue-tiles-error">Queue figures cannot be read now; trying again.</section> : null;
   return (

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { formatWait, lostOnMap, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueRowAlertNow, queueTiles, waitGrid, waitText } from "./queues.js";
+import { formatWait, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueRowAlertNow, queueTiles, waitGrid, waitText } from "./queues.js";
 import { formatDuration } from "./format.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
@@ -174,17 +174,13 @@ describe("queueFiguresBehind", () => {
   });
 });
 
-describe("lostOnMap", () => {
-  it("counts the map's people in the line above the length as far as the read's lost explains them", () => {
-    const q = { zone: "line", length: 2, lost: 1 };
-    expect(lostOnMap(q, [{ zone: "line", occupancy: 3 }])).toBe(1);
-    expect(lostOnMap(q, [{ zone: "line", occupancy: 5 }])).toBe(1);
-    expect(lostOnMap(q, [{ zone: "line", occupancy: 2 }])).toBe(0);
-    expect(lostOnMap(q, [{ zone: "line", occupancy: 1 }])).toBe(0);
-    expect(lostOnMap({ ...q, lost: 0 }, [{ zone: "line", occupancy: 3 }])).toBe(0);
-    expect(lostOnMap(q, undefined)).toBe(0);
-    expect(queueTiles([{ ...row(0, 0), lost: 1 }], [], [{ zone: "line", occupancy: 1 }])[0]!.lost).toBe(1);
-    expect(queueTiles([{ ...row(0, 0), lost: 1 }])[0]!.lost).toBe(0);
+describe("the tile's lost", () => {
+  it("is the server's lost as read, whatever the map's count (the API's lost already leaves out visits past the visit timeout, which the map dropped)", () => {
+    // Before, the tile capped the read's lost by the map's people over the length, so an API lost of 2 (one of them
+    // 93 minutes in the line) read 1 on the tile: two figures for one line. The server's figure now agrees with the map.
+    expect(queueTiles([{ ...row(0, 0), lost: 1 }])[0]!.lost).toBe(1);
+    expect(queueTiles([{ ...row(2, 0), lost: 2 }])[0]!.lost).toBe(2);
+    expect(queueTiles([{ ...row(2, 0), lost: 0 }])[0]!.lost).toBe(0);
   });
 });
 

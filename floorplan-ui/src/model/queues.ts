@@ -37,7 +37,11 @@ export interface QueueTile {
   openTill: boolean;
   /** Why: the alert rule's message, or the simple rule's figures. */
   reason: string | null;
-  /** People in the queue zone on the map left out of `length` (lost by the tracking): `lostOnMap`. */
+  /**
+   * People in the queue zone on the map left out of `length` (lost by the tracking): the server's
+   * `lost` as it reads it (open visits within the visit timeout, the ones the map shows), so the
+   * tile, the API and the map say the same people.
+   */
   lost: number;
   /**
    * Since when nothing counts the line (every agent that counted it offline, silent or revoked: the
@@ -97,21 +101,10 @@ export function queueFiguresBehind(queues: readonly (Pick<LiveQueueRow, "zone" |
 }
 
 /**
- * People the map shows in the queue zone that the tile does not count as waiting: the zone's live
- * occupancy above the length, as far as the read's `lost` explains it (0 otherwise, or without
- * the zone's occupancy).
- */
-export function lostOnMap(q: Pick<LiveQueueRow, "zone" | "length" | "lost">, zones: readonly { zone: string; occupancy: number }[] | undefined): number {
-  const z = zones?.find((x) => x.zone === q.zone);
-  return z === undefined ? 0 : Math.max(0, Math.min(z.occupancy - q.length, q.lost));
-}
-
-/**
  * One tile per queue. A firing (or acknowledged) queue-length or queue-wait alert of the store's
  * rules for the queue says "open another till" with the rule's message (and its figure now, where
  * that reads otherwise: queueAlertNow); without one, the simple rule (OPEN_TILL_AT) does. Busy:
- * half way to the simple rule. `zones`: the live occupancy the map shows, for the people on it the
- * tile leaves out (`lost`).
+ * half way to the simple rule. The people on the map it leaves out: the server's `lost`, as read.
  */
 /** The wait a tile shows for a queue's figures: "no wait" only for an empty line (someone joining behind people waits at least a moment). */
 export function shownWaitS(q: Pick<LiveQueueRow, "length" | "estimatedWaitS">): number | null {
@@ -130,7 +123,7 @@ export function queueRowAlertNow(alert: Pick<QueueAlert, "kind" | "zone" | "valu
   return q ? queueAlertNow(alert, q.length, shownWaitS(q)) : null;
 }
 
-export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = [], zones?: readonly { zone: string; occupancy: number }[]): QueueTile[] {
+export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = []): QueueTile[] {
   return queues.map((q) => {
     const offlineSince = q.offlineSince ?? null;
     if (offlineSince !== null) {
@@ -157,7 +150,7 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       tillsText: tillsText(q.tillsOpen),
       openTill,
       reason,
-      lost: lostOnMap(q, zones),
+      lost: q.lost,
       offlineSince: null,
       offlineAgents: [],
       state: openTill ? "open-till" : busy ? "busy" : "ok",
