@@ -8,7 +8,7 @@ import { queuesApi, type QueueReportRow } from "../api/queues.js";
 import { useQ } from "../hooks/useQ.js";
 import { dayOf } from "../model/range.js";
 import { formatCount, formatRate } from "../model/format.js";
-import { formatWait, waitGrid, WEEKDAYS } from "../model/queues.js";
+import { formatWait, OUTCOME_HOUR_WORDS, queueCellTitle, waitGrid, WEEKDAYS } from "../model/queues.js";
 import { useSession } from "../session.js";
 import { downloadText } from "./download.js";
 import { Empty, ErrorState, Loading } from "./States.js";
@@ -28,7 +28,7 @@ export function QueueWaits({ store, range, timeZone, now, noData = false }: { st
     <section className="card" aria-labelledby="queues-h" data-testid="queue-waits">
       <div className="card-h">
         <h2 id="queues-h">Checkout queues: wait by hour of day × weekday</h2>
-        <span className="hint">median wait of the people who joined in each hour</span>
+        <span className="hint" data-testid="queue-waits-hint">median wait of the people who joined in each hour; served and gave up {OUTCOME_HOUR_WORDS}</span>
         <button className="btn sm" onClick={() => void exportCsv()} disabled={!report.data || noData} data-testid="export-queues">Export CSV</button>
       </div>
       <div className="card-b">
@@ -48,7 +48,7 @@ function QueueBlock({ q }: { q: QueueReportRow }) {
         <span data-testid={`queue-joins-${q.zone}`}>{formatCount(q.joins)} joined</span>
         <span>median wait {formatWait(q.wait_s?.median)}</span>
         <span>p90 {formatWait(q.wait_s?.p90)}</span>
-        <span title="left the queue without going to the till next">
+        <span title="left the queue without going to the till next; in trips that began in the range">
           gave up {formatCount(q.abandoned)} ({pct})
         </span>
       </div>
@@ -78,7 +78,7 @@ function QueueBlock({ q }: { q: QueueReportRow }) {
                         key={h}
                         data-testid={`queue-cell-${q.zone}-${d}-${h}`}
                         data-median={m ?? ""}
-                        title={c ? `${formatCount(c.joins)} joined · median ${formatWait(m)} · p90 ${formatWait(c.wait_s?.p90)} · gave up ${formatCount(c.abandoned)}` : "nobody queued"}
+                        title={queueCellTitle(c)}
                         style={{ background: m === null ? undefined : `rgba(220, 38, 38, ${(0.08 + 0.6 * share).toFixed(2)})` }}
                       >
                         {m === null ? "" : formatWait(m)}

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import type { LiveQueueRow } from "../api/queues.js";
 import { draftProblems, editorReducer, initialEditor, toLayoutInput, type EditorAction, type EditorState } from "./editor.js";
-import { formatWait, OPEN_TILL_AT, queueAlertNow, queueFiguresBehind, queueRowAlertNow, queueTiles, waitGrid, waitText } from "./queues.js";
+import { formatWait, OPEN_TILL_AT, queueAlertNow, queueCellTitle, queueFiguresBehind, queueRowAlertNow, queueTiles, waitGrid, waitText } from "./queues.js";
 import { formatDuration } from "./format.js";
 
 const row = (length: number, estimatedWaitS: number | null): LiveQueueRow => ({
@@ -192,5 +192,16 @@ describe("formatWait", () => {
       }),
     );
     expect([formatWait(101.5), formatWait(null)]).toEqual(["1 min 42 s", "–"]);
+  });
+});
+
+describe("queueCellTitle", () => {
+  it("says a cell's served and gave up are by the hour the trip began, its joins by the hour they joined (the columns do not line up: 18 joined, 22 served)", () => {
+    const cell = { weekday: 1, hour: 8, joins: 18, wait_s: { n: 18, mean: 60, median: 55, p90: 120 }, served: 22, abandoned: 3 };
+    const title = queueCellTitle(cell);
+    expect(title).toContain("18 joined this hour");
+    expect(title).toContain("served 22, gave up 3, by the hour their trip began");
+    expect(title.indexOf("joined this hour")).toBeLessThan(title.indexOf("served"));
+    expect(queueCellTitle(undefined)).toBe("nobody queued");
   });
 });

@@ -4,7 +4,7 @@
  * as a weekday x hour grid.
  */
 import type { LiveQueueRow, QueueReportRow } from "../api/queues.js";
-import { formatDuration } from "./format.js";
+import { formatCount, formatDuration } from "./format.js";
 import { nameShown } from "./names.js";
 
 /** The simple rule until a store has its own queue alert rules: another till at 4 people waiting or a 3-minute wait. */
@@ -184,6 +184,19 @@ export function waitGrid(row: QueueReportRow): WaitGrid {
     if (c.wait_s) maxMedian = Math.max(maxMedian, c.wait_s.median);
   }
   return { hours: [...hours].sort((a, b) => a - b), weekdays: [...weekdays].sort((a, b) => a - b), cells, maxMedian };
+}
+
+/**
+ * The words for outcomes, where a user reads them: the server counts served and abandoned in the hour the shopper's
+ * trip began (hourly trip paths), joins and waits in the hour they joined the line, so an hour's served can exceed its
+ * joins (08:00: 18 joined, 22 served). README and queues.csv's columns say the same.
+ */
+export const OUTCOME_HOUR_WORDS = "by the hour their trip began";
+
+/** A cell's tooltip: its joins and waits (the hour they joined), then its outcomes, said to be by the hour the trip began. */
+export function queueCellTitle(c: QueueReportRow["byWeekdayHour"][number] | undefined): string {
+  if (!c) return "nobody queued";
+  return `${formatCount(c.joins)} joined this hour · median ${formatWait(c.wait_s?.median)} · p90 ${formatWait(c.wait_s?.p90)} · served ${formatCount(c.served)}, gave up ${formatCount(c.abandoned)}, ${OUTCOME_HOUR_WORDS}`;
 }
 
 /** A wait as every dwell is written (core's formatDuration): "45 s", "3 min 30 s"; a queue's median wait reads as its zone's median dwell. */

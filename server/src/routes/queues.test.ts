@@ -256,3 +256,15 @@ describe("GET /api/v1/stores/:store/queues", () => {
     expect(res.body.message).toContain("93 days");
   });
 });
+
+describe("the queue report's hour cells, as the API docs describe them", () => {
+  it("say joins are by the hour they joined the line and served/abandoned by the hour their trip began (the columns of one hour do not line up)", async () => {
+    const doc = (await t.get("/api/docs/json", null)).body as { paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }> };
+    const path = Object.keys(doc.paths).find((p) => p.endsWith("/queues"))!;
+    const body = doc.paths[path]!.get!.responses["200"]!.content!["application/json"]!.schema as { properties: { queues: { items: { properties: { byWeekdayHour: { items: { properties: Record<string, { description?: string }> } } } } } } };
+    const cell = body.properties.queues.items.properties.byWeekdayHour.items.properties;
+    expect(cell.joins!.description).toContain("the hour they joined the line");
+    expect(cell.served!.description).toContain("by the hour their trip began");
+    expect(cell.abandoned!.description).toContain("by the hour their trip began");
+  });
+});

@@ -381,10 +381,10 @@ export const QueuesBody = Type.Object({
         Type.Object({
           weekday: Type.Integer({ minimum: 1, maximum: 7, description: "ISO weekday in the store's time zone, 1 = Monday" }),
           hour: Type.Integer({ minimum: 0, maximum: 23 }),
-          joins: Type.Integer(),
+          joins: Type.Integer({ description: "queue visits entered in this hour (the hour they joined the line); wait_s is of these" }),
           wait_s: WaitStatsBody,
-          served: Type.Integer(),
-          abandoned: Type.Integer(),
+          served: Type.Integer({ description: "served, by the hour their trip began (not the hour they joined: an hour's served may exceed its joins); queues.csv's served" }),
+          abandoned: Type.Integer({ description: "abandoned, by the hour their trip began (not the hour they joined); queues.csv's abandoned" }),
         }),
       ),
     }),
