@@ -250,6 +250,9 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     [STORE_DWELL_LABEL, of(nowNoData, secs(now.dwellMedianS)), of(beforeNoData, secs(before.dwellMedianS)), compare(now.dwellMedianS, before.dwellMedianS)],
   ];
   const changes = biggestChanges(now, before);
+  // With nothing earlier to compare with (no zone's store has data in the period before), the list is of the busiest zones: its heading says so.
+  const nothingEarlier = changes.length > 0 && changes.every(zoneBeforeNoData);
+  const changesTitle = nothingEarlier ? "Busiest zones (nothing earlier to compare with)" : "Biggest changes";
   const labels =
     bucket === "hour"
       ? hoursOf(period.from, period.to, tz).map((t) => String(localTime(t, tz).hour).padStart(2, "0"))
@@ -293,7 +296,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
     "",
     ...rows.map(([k, a, b, c]) => `${k.padEnd(14)} ${a.padStart(12)}   ${prevWord}: ${b}${c ? ` (${c})` : ""}`),
     "",
-    changes.length ? "Biggest changes (visits by zone):" : "No zone changed its visits.",
+    changes.length ? (nothingEarlier ? "Busiest zones by visits (nothing earlier to compare with):" : "Biggest changes (visits by zone):") : "No zone changed its visits.",
     ...changes.map((c) => `  ${zoneLabel(c)}: ${int(c.now)} (${zoneChange(c, true)})`),
     "",
     d.scope === "group" ? "By store (enters), each with its Report:" : "",
@@ -316,7 +319,7 @@ export async function composeDigest(services: Services, d: Digest, period: Perio
 <tr style="text-align:left;border-bottom:1px solid #d9dee3"><th></th><th>${esc(d.frequency === "daily" ? "This day" : "This week")}</th><th>${esc(prevWord)}</th><th>Change</th></tr>
 ${rows.map(([k, a, b, c]) => (c === "partial" ? `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)} (partial)</td><td></td></tr>` : `<tr><td>${k}</td><td><b>${esc(a)}</b></td><td>${esc(b)}</td><td>${esc(c)}</td></tr>`)).join("\n")}
 </table>
-<h3>Biggest changes</h3>
+<h3>${esc(changesTitle)}</h3>
 ${changes.length ? `<ul>${changes.map((c) => `<li>${esc(zoneLabel(c))}: ${int(c.now)} visits (${esc(zoneChange(c, false))})</li>`).join("")}</ul>` : "<p>No zone changed its visits.</p>"}
 <p><img src="cid:${CHART_CID}" alt="Enters per ${bucket}" width="640" height="300"></p>
 ${

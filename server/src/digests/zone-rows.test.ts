@@ -82,7 +82,29 @@ describe("a digest's zone rows", () => {
       ...cam.visit("t-b0", "bakery", local(23, 15), 60_000),
     ]);
     const m = await monday("store", "twins");
-    expect(m.text).toContain("Biggest changes (visits by zone):\n  Shelf: 3 (the day before: no data)\n  Shelf: 1 (the day before: no data)");
+    expect(m.text).toContain("Busiest zones by visits (nothing earlier to compare with):\n  Shelf: 3 (the day before: no data)\n  Shelf: 1 (the day before: no data)");
+  });
+
+  it("with nothing earlier to compare with, the list is headed as the busiest zones, not as changes (text, HTML, webhook text)", async () => {
+    await seed();
+    await t.putLayout("newshop", smallLayout({ name: "New shop" }));
+    const cam = new EventFactory("cam-1");
+    await t.ingest("newshop", "cam-1", [...cam.visit("n-f0", "fruit", local(23, 11), 60_000), ...cam.visit("n-f1", "fruit", local(23, 12), 60_000)]);
+    const created = await t.request("POST", "/api/v1/digests", { scope: "store", target: "newshop", frequency: "daily", recipients: ["shop@shop.example"], hour: 7 });
+    const d = (await t.server.services.storage.digests.get(created.body.id))!;
+    const content = (await composeDigest(t.server.services, d, periodOf("2026-11-23", "Europe/Paris", "daily")!, "Footfall"))!;
+    expect(content.mail.text).toContain("Busiest zones by visits (nothing earlier to compare with):\n  fruit: 2 (the day before: no data)");
+    expect(content.mail.text).not.toContain("Biggest changes");
+    expect(content.mail.html).toContain("<h3>Busiest zones (nothing earlier to compare with)</h3>");
+    expect(content.mail.html).not.toContain("Biggest changes");
+    expect(content.webhook.text).toContain("Busiest zones by visits (nothing earlier to compare with):");
+  });
+
+  it("a group whose listed zones all have earlier figures keeps 'Biggest changes' (text and HTML)", async () => {
+    const m = await monday("group", "pair");
+    expect(m.text).toContain("Biggest changes (visits by zone):");
+    expect(m.html).toContain("<h3>Biggest changes</h3>");
+    expect(m.text).not.toContain("Busiest zones");
   });
 
   it("a store's rows name the zone alone", async () => {
