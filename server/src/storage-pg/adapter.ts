@@ -1164,14 +1164,14 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         ).rows[0];
         return r ? deliveryOf(r) : undefined;
       }),
-    recordAttempt: (hookId, deliveryId, a) =>
+    recordAttempt: (hookId, deliveryId, a, by) =>
       write(
         async (q) =>
           void (await q.query(
             `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, response_status = $5, finished_at = $6,
                claimed_by = NULL, claimed_until = NULL
-             WHERE hook_id = $7 AND delivery_id = $8`,
-            [a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId],
+             WHERE hook_id = $7 AND delivery_id = $8 AND ($9::text IS NULL OR claimed_by = $9)`,
+            [a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId, by ?? null],
           )),
       ),
     getDelivery: (hookId, deliveryId) =>

@@ -118,6 +118,32 @@ export function webhooksContract(test: ContractTest): void {
       expect(await s.webhooks.claim(a.id, "nope", "s", T + 5000, 60_000)).toBeUndefined();
     });
 
+    test("(migration 29) an attempt whose claim ran out mid-post and was taken by another is not recorded over the other's outcome", async (s) => {
+      const a = await s.webhooks.create("s1", { url: "http://x/a", events: [], secret: "k" }, T);
+      await s.webhooks.enqueue(a.id, msg(1), T);
+      const failed = { status: "pending" as const, attempts: 1, nextAttemptAt: T + 60_000, lastError: "no answer within 10000 ms", responseStatus: null, finishedAt: null };
+      const delivered = { status: "delivered" as const, attempts: 1, nextAttemptAt: T, lastError: null, responseStatus: 204, finishedAt: T + 2000 };
+      // p claims it and stalls past its claim; q takes it, posts it and records it delivered; then p's post fails.
+      expect(await s.webhooks.claim(a.id, "d1", "p", T, 150)).toMatchObject({ deliveryId: "d1" });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await s.webhooks.claim(a.id, "d1", "q", T, 60_000)).toMatchObject({ deliveryId: "d1" });
+      await s.webhooks.recordAttempt(a.id, "d1", delivered, "q");
+      await s.webhooks.recordAttempt(a.id, "d1", failed, "p");
+      // Sent: not pending again (a retry would post it a third time), its log says 204.
+      expect(await s.webhooks.getDelivery(a.id, "d1")).toMatchObject({ status: "delivered", responseStatus: 204, lastError: null });
+      // While q still posts it, p's record neither ends q's claim nor says anything.
+      await s.webhooks.enqueue(a.id, msg(2), T);
+      expect(await s.webhooks.claim(a.id, "d2", "p", T, 150)).toMatchObject({ deliveryId: "d2" });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await s.webhooks.claim(a.id, "d2", "q", T, 60_000)).toMatchObject({ deliveryId: "d2" });
+      await s.webhooks.recordAttempt(a.id, "d2", failed, "p");
+      expect(await s.webhooks.getDelivery(a.id, "d2")).toMatchObject({ status: "pending", attempts: 0, lastError: null });
+      expect(await s.webhooks.claim(a.id, "d2", "r", T, 60_000)).toBeUndefined();
+      // q's own record ends its claim.
+      await s.webhooks.recordAttempt(a.id, "d2", delivered, "q");
+      expect(await s.webhooks.getDelivery(a.id, "d2")).toMatchObject({ status: "delivered" });
+    });
+
     test("prune keeps the newest finished deliveries and every pending one; remove deletes the hook and its deliveries", async (s) => {
       const a = await s.webhooks.create("s1", { url: "http://x/a", events: [], secret: "k" }, T);
       for (let n = 1; n <= 5; n++) await s.webhooks.enqueue(a.id, msg(n), T + n);

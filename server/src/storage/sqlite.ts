@@ -307,7 +307,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     heads: () => r.read(() => w.heads()),
     head: (hookId) => r.read(() => w.head(hookId)),
     claim: (hookId, deliveryId, by, now, leaseMs) => r.write(() => w.claim(hookId, deliveryId, by, now, leaseMs)),
-    recordAttempt: (hookId, deliveryId, a) => r.write(() => w.recordAttempt(hookId, deliveryId, a)),
+    recordAttempt: (hookId, deliveryId, a, by) => r.write(() => w.recordAttempt(hookId, deliveryId, a, by)),
     getDelivery: (hookId, deliveryId) => r.read(() => w.getDelivery(hookId, deliveryId)),
     deliveries: (hookId, limit, before) => r.read(() => w.deliveries(hookId, limit, before)),
     prune: (hookId, keep) => r.write(() => w.prune(hookId, keep)),

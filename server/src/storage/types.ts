@@ -903,8 +903,12 @@ export interface WebhooksStore {
    * go twice, under its one delivery id (receivers dedupe on `Footfall-Delivery`).
    */
   claim(hookId: string, deliveryId: string, by: string, now: number, leaseMs: number): Promise<WebhookDelivery | undefined>;
-  /** Record an attempt; it ends the delivery's claim (a pending one can be claimed again when next due). */
-  recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt): Promise<void>;
+  /**
+   * Record an attempt; it ends the delivery's claim (a pending one can be claimed again when next due). With `by` (the
+   * claimant that posted it), only while the claim is still `by`'s: an attempt whose claim ran out mid-post (the process
+   * stalled) and was taken by another, or already recorded by that other, is not recorded over its outcome.
+   */
+  recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt, by?: string): Promise<void>;
   getDelivery(hookId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
   /**
    * The hook's deliveries, newest first (`limit`, default 100); with `before`, only those queued

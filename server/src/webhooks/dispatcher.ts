@@ -306,7 +306,7 @@ export class WebhookDispatcher {
         lastError: null,
         responseStatus: result.responseStatus,
         finishedAt: now,
-      });
+      }, this.claimant);
       if (hook.consecutiveFailures > 0 || hook.failingSince !== null)
         await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: true, disabledReason: null });
     } else {
@@ -318,7 +318,7 @@ export class WebhookDispatcher {
         lastError: result.error,
         responseStatus: result.responseStatus,
         finishedAt: givenUp ? now : null,
-      });
+      }, this.claimant);
       const failures = hook.consecutiveFailures + 1;
       const since = hook.failingSince ?? now;
       const disable = now - since >= o.disableAfterMs || failures >= o.disableAfterFailures;
