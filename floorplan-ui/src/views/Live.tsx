@@ -15,6 +15,7 @@ import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
+import { nothingCounted, nothingCountedPillText, notCountedSinceText, type NotCountedSpan } from "../model/not-counted.js";
 import { alertNow, attentionReason, BUSY_AT, cardStateLine, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker, zoneListForm } from "../model/live.js";
 import { formatAgo, formatTime, zoneAbbr } from "../model/format.js";
 import { openingOutlook } from "../model/forecast.js";
@@ -93,7 +94,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
         </div>
         <div className="spacer" />
         <AlertSoundToggle />
-        <StatusPill live={live} now={now} />
+        <StatusPill live={live} now={now} nothing={scene ? nothingCounted(scene.zones.flatMap((z) => (z.notCounted ? [z.notCounted] : [])), scene.zones.length) : null} timeZone={timeZone} />
         {!kiosk && (
           <a className="btn live-touch" href={`#/live/${encodeURIComponent(store)}?kiosk=1`} title="Full-screen view for a tablet; the token stays stored on this device">
             Kiosk mode
@@ -308,15 +309,20 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   );
 }
 
-function StatusPill({ live, now }: { live: LiveSnapshot; now: number }) {
-  const text = {
+/**
+ * The connection's state; while connected but nothing is counted (every zone's agents offline), not a green "Live" but an
+ * amber "Nothing counted since 17:34 CET": the figures below are the count from before (not-counted's words).
+ */
+function StatusPill({ live, now, nothing, timeZone }: { live: LiveSnapshot; now: number; nothing: NotCountedSpan | null; timeZone: string }) {
+  const stopped = live.status === "live" && nothing !== null;
+  const text = stopped ? nothingCountedPillText(nothing, timeZone) : {
     connecting: "Connecting…",
     live: live.receivedAt ? `Live · updated ${formatAgo(live.receivedAt, now)}` : "Live",
     reconnecting: live.lostAt && now - live.lostAt >= 5000 ? `Reconnecting… · offline ${formatAgo(live.lostAt, now).replace(" ago", "")}` : "Reconnecting…",
     refused: `Not connected: ${live.error ?? "refused"}`,
   }[live.status];
   return (
-    <div className={`pill pill-${live.status}`} role="status" aria-live="polite" data-testid="live-status">
+    <div className={`pill pill-${stopped ? "not-counted" : live.status}`} role="status" aria-live="polite" data-testid="live-status" data-counting={stopped ? "none" : undefined} title={stopped ? `${notCountedSinceText(nothing, timeZone)}: the figures are the count from before` : undefined}>
       <span className="pill-dot" aria-hidden />
       {text}
     </div>
