@@ -7,6 +7,7 @@ import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
 import { formatChange, formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 import { nameShown } from "./names.js";
+import { nothingCounted, notCountedSinceText, type NotCountedSpan } from "./not-counted.js";
 
 export { changeOf };
 
@@ -272,12 +273,23 @@ export function storeRangeParams(preset: Exclude<Preset, "custom">, now: number,
 }
 
 /**
+ * A store nothing counts now: every zone of its layout (the API's `zoneCount`) is in its `notCounted`; since when and
+ * which agents, as its tablet says it. Null while a zone counts, or from a server that leaves zoneCount out.
+ */
+export function storeNothingCounted(store: Pick<OverviewStore, "notCounted" | "zoneCount">): NotCountedSpan | null {
+  return store.zoneCount === undefined ? null : nothingCounted(store.notCounted ?? [], store.zoneCount);
+}
+
+/**
  * A store's "in store now" that holds a zone nobody counts now (the API's `partial`), in the tablet's
  * words with since when, in the store's time zone: "Partial: Bakery not counted since 16:52 CET"
- * (the first to stop; up to 3 names, else how many zones). Null while the figure is whole.
+ * (the first to stop; up to 3 names, else how many zones). Null while the figure is whole. When no zone at all
+ * is counted, not "Partial" but the live view's words: "Not counted since 17:34 CET (sim-1 offline): the count from before".
  */
-export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" | "timezone">): string | null {
+export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" | "timezone" | "zoneCount">): string | null {
   const zones = store.notCounted ?? [];
+  const nothing = storeNothingCounted(store);
+  if (nothing) return `${notCountedSinceText(nothing, store.timezone)}: the count from before`;
   if (!store.partial || zones.length === 0) return null;
   const since = Math.min(...zones.map((z) => z.since));
   const names = zones.length > 3 ? `${zones.length} zones` : zones.map((z) => nameShown(z.name)).join(", ");

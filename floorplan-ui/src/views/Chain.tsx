@@ -27,6 +27,7 @@ import {
   closedNote,
   groupsShown,
   partialNote,
+  storeNothingCounted,
   partialTotalNote,
   sortOf,
   sortParams,
@@ -433,7 +434,13 @@ export default function ChainView({ route, navigate }: ViewProps) {
                       <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} history={overview.data!.history} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
-                      {formatCount(s.occupancy)}
+                      {storeNothingCounted(s) ? (
+                        <span className="muted" data-testid={`chain-occupancy-before-${s.id}`} title="Nothing is counted now: this is the count from before, not people in the store now">
+                          {formatCount(s.occupancy)}
+                        </span>
+                      ) : (
+                        formatCount(s.occupancy)
+                      )}
                       <PartialNow store={s} />
                       <ClosedNow store={s} now={now} />
                     </td>

@@ -131,6 +131,12 @@ export const OverviewStoreBody = Type.Object({
       description: "(this project) the zones nobody counts now, with since when and the agents that counted them (GET .../occupancy's offlineSince and offlineAgents, by the store's opening hours as it is)",
     }),
   ),
+  zoneCount: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description: "(this project) how many zones the store's current layout has (0 without a layout): notCounted holding them all means nothing is counted now, so occupancy is the count from before, not part of one",
+    }),
+  ),
   open: Type.Union([Type.Array(Type.Object({ from: Type.Integer(), to: Type.Integer() })), Type.Null()], {
     description: "the store's open intervals (epoch ms) from a day before now to two days after, as GET /stores/:store/hours/open answers them; null without opening hours (always open)",
   }),

@@ -184,6 +184,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           occupancyFrom: live.get(s.id)?.occupancyFrom ?? "zones",
           partial: notCounted.get(s.id)?.partial ?? false,
           notCounted: notCounted.get(s.id)?.zones ?? [],
+          zoneCount: layouts.current(s.id, now)?.zones.length ?? 0,
           open: openOf.get(s.id) ?? null,
           agents: agents.get(s.id)!,
         };
