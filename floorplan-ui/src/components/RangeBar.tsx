@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { PRESETS, dayOf, editDays, type DateRange, type Preset } from "../model/range.js";
 import { formatRange, formatTime } from "../model/format.js";
 import { Segmented } from "./States.js";
+import { notCountedSinceText, type NotCountedSpan } from "../model/not-counted.js";
 
 export interface RangeBarProps {
   preset: Preset;
@@ -39,9 +40,10 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
 
 /**
  * An analytics view's heading: its title over the range and time zone (and `note`, e.g. the
- * compared period), then a toolbar with the range bar and, right-aligned, `children`.
+ * compared period), then a toolbar with the range bar and, right-aligned, `children`. While nothing is counted
+ * (`notCounted`, useNothingCounted) a range reaching the present says so next to "Updated": "Not counted since 17:34 CET (cam-1 offline)".
  */
-export function RangeHeading({ title, note, children, updatedAt, ready = true, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode; updatedAt?: number | null; ready?: boolean }) {
+export function RangeHeading({ title, note, children, updatedAt, notCounted = null, ready = true, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode; updatedAt?: number | null; notCounted?: NotCountedSpan | null; ready?: boolean }) {
   return (
     <>
       <div className="page-h">
@@ -55,6 +57,11 @@ export function RangeHeading({ title, note, children, updatedAt, ready = true, .
         {updatedAt != null && (
           <span className="chip" data-testid="updated-at" title="Figures of a range that reaches the present are fetched again every minute">
             Updated {formatTime(updatedAt, bar.timeZone)}
+          </span>
+        )}
+        {updatedAt != null && notCounted && (
+          <span className="chip not-counted-chip" data-testid="not-counted-now" title="Every zone's agents are offline: the figures stop there, the last hour is short by what nobody counted">
+            {notCountedSinceText(notCounted, bar.timeZone)}
           </span>
         )}
       </div>

@@ -6,6 +6,7 @@
 import { useCallback, useMemo, useState } from "react";
 import type { ViewProps } from "../App.js";
 import { useQ } from "../hooks/useQ.js";
+import { useNothingCounted } from "../hooks/useNothingCounted.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
 import { changeText, doorInByZone, heatScene, isMetric, isSalesMetric, METRICS, rankZones, formatMetric, zoneEnters, layoutTimesIn, unplacedNames, type HeatZone, type Metric } from "../model/heatmap.js";
 import { bucketFor, dayOf, previousPeriod } from "../model/range.js";
@@ -126,6 +127,9 @@ export default function HeatmapView(props: ViewProps) {
     downloadText(`footfall-${store}-${dayOf(r.range.from, r.timeZone)}_${dayOf(r.range.to - 1, r.timeZone)}-${metric}.csv`, csv, "text/csv;charset=utf-8");
   };
 
+  // Nothing counted now (every zone's agents offline): said by the "Updated" chip, as on the live and chain views.
+  const nothingNow = useNothingCounted(store, r.ready && r.updatedAt != null, r.updatedAt);
+
   if (!r.ready && r.layoutStatus === "error") {
     return <div className="page">{isNotFound(r.layoutError) ? <NoLayout /> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
   }
@@ -134,6 +138,7 @@ export default function HeatmapView(props: ViewProps) {
       <RangeHeading
         title="Heatmap"
         updatedAt={r.updatedAt}
+        notCounted={nothingNow}
         note={compare && <> · compared with {formatRange(prev, r.timeZone)}</>}
         preset={r.preset}
         range={r.range}
