@@ -240,11 +240,18 @@ export const SHORT_OUTAGE_MS = 5 * 60_000;
  * One zone's `gaps` (times nobody counted it, already cut to the store's open hours: gapsWhileOpen)
  * less their parts in the local hours of `starts` (consecutive hour starts; the last hour an hour
  * long) in which they cover under SHORT_OUTAGE_MS together: those hours were counted. An outage still
- * going on (the zone's, begun at `ongoingSince`: its parts after it) is not short, however few its
- * minutes so far: its hours are kept (the camera may stay off). Parts outside the hours of `starts`
- * are kept as they are. Sorted and disjoint, touching gaps joined.
+ * going on (`ongoing`: the zone's, begun at `since`, read to `now`) is not short in the hour not over
+ * at `now`, however few its minutes so far: that hour is kept (the camera may stay off). An hour
+ * already over is judged on the outage minutes inside it, final: the answer of a past hour does not
+ * change when the outage ends later (a box off at 20:57 in a store closing at 21:00 leaves hour 20
+ * counted at night and in the morning alike). Parts outside the hours of `starts` are kept as they
+ * are. Sorted and disjoint, touching gaps joined.
  */
-export function withoutShortOutages(starts: readonly EpochMs[], gaps: readonly Gap[], ongoingSince: EpochMs | null = null): Gap[] {
+export function withoutShortOutages(
+  starts: readonly EpochMs[],
+  gaps: readonly Gap[],
+  ongoing: { since: EpochMs; now: EpochMs } | null = null,
+): Gap[] {
   const merged = joinGaps(gaps.filter((g) => g.to > g.from));
   const n = starts.length;
   if (n === 0 || merged.length === 0) return merged;
@@ -273,9 +280,10 @@ export function withoutShortOutages(starts: readonly EpochMs[], gaps: readonly G
       pieces.push({ from, to });
     }
   }
-  for (const pieces of inHour.values()) {
-    const ongoing = ongoingSince !== null && pieces.some((p) => p.to > ongoingSince);
-    if (ongoing || pieces.reduce((t, p) => t + (p.to - p.from), 0) >= SHORT_OUTAGE_MS) kept.push(...pieces);
+  for (const [i, pieces] of inHour) {
+    // The outage going on keeps only the hour not over yet; an hour over is judged on its minutes.
+    const goingOn = ongoing !== null && endOf(i) > ongoing.now && pieces.some((p) => p.to > ongoing.since);
+    if (goingOn || pieces.reduce((t, p) => t + (p.to - p.from), 0) >= SHORT_OUTAGE_MS) kept.push(...pieces);
   }
   return joinGaps(kept);
 }
@@ -307,7 +315,8 @@ export interface ZonesNotCounted {
  * the evening a door counter counts people leaving only, and that is counting too), less the hours the
  * store was closed (`opening`), less the hours a zone's outages cover under SHORT_OUTAGE_MS of
  * (withoutShortOutages: an 8-second restart leaves its hour counted; an outage still going on at `now`,
- * an open span read to it, is never short); the hours they touch within
+ * an open span read to it, is never short in the hour not over at `now`, while an hour already over
+ * is judged on its outage minutes, final); the hours they touch within
  * `range` merged, an hour cut by the range's end counted whole (today so far, 14:00-14:20, is 1 h).
  * Null when no zone lost an open hour.
  */
@@ -331,7 +340,7 @@ export function zonesNotCounted(
         opening,
         timeZone,
       ),
-      ongoing?.from ?? null,
+      ongoing && now !== null ? { since: ongoing.from, now } : null,
     );
     if (own.length === 0) continue;
     names.push(z.zone);

@@ -452,8 +452,10 @@ export class ForecastService {
       // Each zone's open time it was not counted, less the hours it covers under SHORT_OUTAGE_MS of (core withoutShortOutages, the screens' rule).
       const offline = allOffline(agents, spans, h.hourStart);
       const open = gapsWhileOpen(gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), offline), hours, timeZone);
-      // An outage still going on at the history's end is never short.
-      gaps.push(...withoutShortOutages(h.starts, open, offline.find((g) => g.to >= h.hourStart)?.from ?? null));
+      // An outage still going on is never short in the hour not over yet, which is past the history's end (hourStart):
+      // each hour of the history is over and judged on its own outage minutes, as the screens judge it.
+      const goingOn = offline.find((g) => g.to >= h.hourStart);
+      gaps.push(...withoutShortOutages(h.starts, open, goingOn ? { since: goingOn.from, now: h.hourStart } : null));
     }
     return gaps.sort((a, b) => a.from - b.from);
   }
