@@ -7,6 +7,8 @@ import { DATABASE_FILE, noDatabaseMessage, prepareDataDir } from "./db/database.
 import { MIGRATIONS } from "./db/migrations.js";
 
 const PID_FILE = "footfall.pid";
+/** The address the running server's digests link to (its FOOTFALL_PUBLIC_URL, or host name and port): `footfall digest` links the same. */
+const PUBLIC_URL_FILE = "footfall.public-url";
 /** The file whose lock a server (or a restore) holds while it uses the folder; never removed. */
 const LOCK_FILE = "footfall.lock";
 
@@ -210,6 +212,20 @@ export function runningServerPid(dataDir: string): number | null {
 }
 
 /**
+ * The address the server running on this data directory puts in its digests' links (claimDataDir's note), or null: no
+ * server runs there, or one from before the note was written.
+ */
+export function runningServerPublicUrl(dataDir: string): string | null {
+  if (runningServerPid(dataDir) === null) return null;
+  try {
+    const url = readFileSync(join(dataDir, PUBLIC_URL_FILE), "utf8").trim();
+    return /^https?:\/\/\S+$/.test(url) ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Whether `pid`, alive, may be another Footfall server on `dataDir`: a process that has the folder's database open (Linux:
  * /proc/<pid>/fd). Where its open files cannot be read (another user's process), one whose command line names Footfall
  * or its CLI; where neither can (not Linux), any live process. A pid file left by a crash whose pid the system has since
@@ -305,7 +321,7 @@ function holdDataDir(dataDir: string): { unlock: () => void } | FolderHeld {
  * second's note would hide the first from `footfall restore`, which could then replace the database under it. Servers
  * started at the same instant cannot both pass: the folder's lock (holdDataDir) lets one through.
  */
-export function claimDataDir(dataDir: string): () => void {
+export function claimDataDir(dataDir: string, publicUrl?: string): () => void {
   const path = join(dataDir, PID_FILE);
   const hold = holdDataDir(dataDir);
   if (!("unlock" in hold)) {
@@ -317,9 +333,20 @@ export function claimDataDir(dataDir: string): () => void {
     throw new Error(`a Footfall server (pid ${hold.holder}) is already running on ${where}: stop it first, or give this one another folder${unless}`);
   }
   writeFileSync(path, `${process.pid}\n`, { mode: 0o600 });
+  // The address its digests link to, for `footfall digest preview|send` run beside it (a note only: never a reason not to start).
+  const urlPath = join(dataDir, PUBLIC_URL_FILE);
+  try {
+    if (publicUrl) writeFileSync(urlPath, `${publicUrl}\n`, { mode: 0o600 });
+    else rmSync(urlPath, { force: true });
+  } catch {
+    /* the CLI then says its links' address is a guess */
+  }
   return () => {
     try {
-      if (readFileSync(path, "utf8").trim() === String(process.pid)) unlinkSync(path);
+      if (readFileSync(path, "utf8").trim() === String(process.pid)) {
+        unlinkSync(path);
+        rmSync(urlPath, { force: true });
+      }
     } catch {
       /* already gone */
     }

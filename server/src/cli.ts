@@ -536,7 +536,7 @@ const digest = program
   .description("the scheduled e-mail digests (Admin > Digests): list them, preview one, send one now")
   .addHelpText(
     "after",
-    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL.\nsend posts a digest's webhook delivery at once itself (signed, as a server does; one process posts it, not twice);\nif the receiver fails, a server retries it (within its next digest check, FOOTFALL_DIGEST_CHECK_MS, 60 s by default,\nor when one starts if none runs); send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
+    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL, else the address\nthe server running on the data folder links to, else this host's name and FOOTFALL_HTTP_PORT (said on stderr).\nsend posts a digest's webhook delivery at once itself (signed, as a server does; one process posts it, not twice);\nif the receiver fails, a server retries it (within its next digest check, FOOTFALL_DIGEST_CHECK_MS, 60 s by default,\nor when one starts if none runs); send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
   );
 /** The period option of preview and send: a local date, YYYY-MM-DD (the digest's failedPeriod, to send it again). */
 const digestPeriod = (v: string) => {
@@ -567,10 +567,14 @@ digest
   .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (a finished one); default: the last finished period", digestPeriod)
   .option("--json", "print {id, period, subject, recipients, webhook, text, mailProblem, webhookBody} as JSON (the API's preview, without the chart)")
   .action(async (digestId: string, opts: { period?: string; json?: boolean }) => {
-    const { digestById, digestHookName, digestServices, previewDigest } = await import("./digests/cli.js");
+    const { digestById, digestHookName, digestLinkEnv, digestServices, previewDigest } = await import("./digests/cli.js");
+    const { runningServerPublicUrl } = await import("./backup.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
-      const p = await previewDigest(digestServices(storage, config), await digestById(storage, digestId), opts.period);
+      // Its links are the running server's (the address it recorded), or the guess said on stderr.
+      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir));
+      const p = await previewDigest(digestServices(storage, config), await digestById(storage, digestId), opts.period, links.env);
+      if (links.warning) process.stderr.write(`footfall: ${links.warning}\n`);
       const { chartPng: _chart, ...shown } = p;
       if (opts.json) return print(shown);
       const hook = p.webhook ? await storage.webhooks.get(p.webhook) : undefined;
@@ -584,12 +588,15 @@ digest
   .argument("<id>", "the digest's id from `footfall digest list`")
   .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (its failedPeriod, to send it again)", digestPeriod)
   .action(async (digestId: string, opts: { period?: string }) => {
-    const { digestById, digestServices, postDigestWebhook, sendDigestNow, sentWebhookWords } = await import("./digests/cli.js");
-    const { runningServerPid } = await import("./backup.js");
+    const { digestById, digestLinkEnv, digestServices, postDigestWebhook, sendDigestNow, sentWebhookWords } = await import("./digests/cli.js");
+    const { runningServerPid, runningServerPublicUrl } = await import("./backup.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
       const d = await digestById(storage, digestId);
-      const sent = await sendDigestNow(digestServices(storage, config), d, opts.period);
+      // Its links are the running server's (the address it recorded), or the guess said on stderr.
+      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir));
+      const sent = await sendDigestNow(digestServices(storage, config), d, opts.period, links.env);
+      if (links.warning) process.stderr.write(`footfall: ${links.warning}\n`);
       await auditSystem(storage, Date.now(), "digest.send", d.id, { period: sent.period, recipients: sent.recipients, webhook: sent.webhook }, d.scope === "store" ? d.target : null);
       // Its webhook is posted now, from here (claimed: a server running meanwhile does not post it too).
       const posted = await postDigestWebhook(storage, sent, `Footfall-Webhooks/${VERSION}`);

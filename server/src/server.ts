@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { COUNTING_SINCE_METRIC, countingSinceOf, DEFAULT_CLOCK_WARN_MS, spanEnd, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
+import { publicUrl } from "./digests/links.js";
 import { prepareDataDir } from "./db/database.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp, type FootfallApp } from "./app.js";
@@ -167,7 +168,7 @@ export async function startHalf(
   let releaseDataDir = () => {};
   if (!config.databaseUrl) {
     prepareDataDir(config.dataDir);
-    releaseDataDir = claimDataDir(config.dataDir);
+    releaseDataDir = claimDataDir(config.dataDir, publicUrl());
   }
   // Set once the metrics exist: PostgreSQL answering again mends a commit failure that was its not answering.
   let databaseBack = () => {};

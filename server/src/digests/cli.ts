@@ -16,6 +16,7 @@ import { servicesWithoutServer } from "../services-without-server.js";
 import type { Digest, Storage } from "../storage/types.js";
 import { WebhookDispatcher, type DeliverNowOutcome } from "../webhooks/dispatcher.js";
 import { webhookOptionsFromEnv } from "../webhooks/wire.js";
+import { publicUrl } from "./links.js";
 import { DigestScheduler, type MailFailure, type SendResult } from "./scheduler.js";
 
 /** What the digests need of a server, without one running: the storage, the layouts and the figures read from it. */
@@ -58,9 +59,25 @@ export function digestTable(digests: readonly Digest[], hookUrls: ReadonlyMap<st
   return `${[head, ...rows].map(line).join("\n")}\n`;
 }
 
+/**
+ * The environment `footfall digest preview|send` build the digest with, so that its links are the server's: without
+ * FOOTFALL_PUBLIC_URL, the address the server running on the data folder recorded (`running`: backup.ts
+ * runningServerPublicUrl; null: none runs, or the database is PostgreSQL's); when it cannot know, the guess
+ * (this host's name and FOOTFALL_HTTP_PORT, 8080 by default) and a warning that says what to set.
+ */
+export function digestLinkEnv(env: NodeJS.ProcessEnv, running: string | null): { env: NodeJS.ProcessEnv; warning: string | null } {
+  if (env.FOOTFALL_PUBLIC_URL) return { env, warning: null };
+  if (running) return { env: { ...env, FOOTFALL_PUBLIC_URL: running }, warning: null };
+  const guess = publicUrl(env);
+  return {
+    env,
+    warning: `links use ${guess} (this host's name and ${env.FOOTFALL_HTTP_PORT ? "FOOTFALL_HTTP_PORT" : "the default port 8080"}; no running server on this data folder says its address): set FOOTFALL_PUBLIC_URL to the address users open the UI at`,
+  };
+}
+
 /** `footfall digest send`: sends it now (or `period` again), as Admin > Digests' Send now; a refused mail says what became of the webhook. */
-export async function sendDigestNow(services: Services, d: Digest, period?: string) {
-  const scheduler = new DigestScheduler(services);
+export async function sendDigestNow(services: Services, d: Digest, period?: string, env: NodeJS.ProcessEnv = process.env) {
+  const scheduler = new DigestScheduler(services, env);
   try {
     return await scheduler.sendNow(d, period);
   } catch (err) {
@@ -77,8 +94,8 @@ export async function sendDigestNow(services: Services, d: Digest, period?: stri
 }
 
 /** `footfall digest preview`: the mail send would send, built not sent, as GET /api/v1/digests/:id/preview. */
-export function previewDigest(services: Services, d: Digest, period?: string) {
-  return new DigestScheduler(services).preview(d, period);
+export function previewDigest(services: Services, d: Digest, period?: string, env: NodeJS.ProcessEnv = process.env) {
+  return new DigestScheduler(services, env).preview(d, period);
 }
 
 /** Whether a Footfall server runs on the database: on a SQLite data folder, its pid file says (the pid); on PostgreSQL the CLI cannot tell ("unknown"). */
