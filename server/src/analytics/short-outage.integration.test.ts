@@ -6,7 +6,8 @@
  * not counted. A real edge agent (its shutdown's offline status, or its link cut and the broker's will
  * for a power cut, then a new agent whose status says it counts since its start: countingSince) on the server's embedded broker (Aedes), the clock moved on
  * by the outage; GET .../traffic (the traffic chart, week grid, CSVs) and .../dwell (the heatmap and its
- * CSV) alike; a SQLite file and PostgreSQL.
+ * CSV) alike; a SQLite file and PostgreSQL. An outage still going on keeps only the hour not over yet
+ * not counted: an hour over reads the same while the agent is still off and once it is back.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
@@ -162,6 +163,35 @@ for (const [db, PORT] of [
       const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${now}&bucket=hour`);
       expect(res.status, res.text).toBe(200);
       expect(res.body.outages).toMatchObject({ hours: 1, spans: [{ from: T0 + H, to: now }] });
+    });
+
+    it("an agent stopped at 10:57 and still off at 11:30: hour 10, over, reads as it will once the agent is back (3 minutes: counted)", async () => {
+      const credentials = await setUp();
+      const first = await startAgent(credentials);
+      now = T0 + 10 * MIN;
+      first.source.cross(now, 3, 0);
+      await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
+      now = T0 + H + 57 * MIN;
+      await first.agent.stop();
+      await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      // 09:00-11:00 read at 11:30 (a digest of hours over), the agent still off: hour 10 has 3 minutes of it.
+      const pastHours = `/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 2 * H}&bucket=hour`;
+      now = T0 + 2 * H + 30 * MIN;
+      const whileOff = await t!.get(pastHours);
+      expect(whileOff.status, whileOff.text).toBe(200);
+      // Old server: { hours: 1, spans: [10:00-11:00] } while the agent is off, null once it is back.
+      expect(whileOff.body.outages).toBeNull();
+      // The hour going on (11:00-11:30 so far) is not counted: the rule of the hour not over is kept.
+      const today = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${now}&bucket=hour`);
+      expect(today.body.outages).toMatchObject({ hours: 1, spans: [{ from: T0 + 2 * H, to: now }] });
+      // Back at 11:40, read at 11:45: the same answer for 09:00-11:00.
+      now = T0 + 2 * H + 40 * MIN;
+      await startAgent(credentials);
+      await waitFor("the span closed", async () => (await spans()).every((s) => s.to !== null), { timeoutMs: 30_000 });
+      now = T0 + 2 * H + 45 * MIN;
+      const back = await t!.get(pastHours);
+      expect(back.status, back.text).toBe(200);
+      expect(back.body.outages).toEqual(whileOff.body.outages);
     });
 
     it("a restart that takes 12 minutes keeps its hour not counted, on the traffic and the heatmap alike", async () => {
