@@ -38,7 +38,7 @@ export function createChainApi(token: string, base = "") {
     return (await res.json()) as T;
   }
   return {
-    overview: (q: { from: number; to: number; group?: string | undefined }, signal?: AbortSignal) => get<Overview>("/overview", q, signal),
+    overview: (q: { from: number; to: number; group?: string | undefined; store?: string | undefined }, signal?: AbortSignal) => get<Overview>("/overview", q, signal),
     groups: (signal?: AbortSignal) => get<{ groups: StoreGroup[] }>("/groups", {}, signal).then((b) => b.groups),
   };
 }

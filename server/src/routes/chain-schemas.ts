@@ -62,6 +62,7 @@ export const OverviewQuery = Type.Object({
   from: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms, on a whole hour (default: 24 hours before to)", maxLength: 40 })),
   to: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms, on a whole hour (a future end is cut at the end of the current hour; default: that end)", maxLength: 40 })),
   group: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "only the stores of this group" })),
+  store: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "only this store (a store's own screens read its row so: the heatmap's 'Not counted since')" })),
   sort: Type.Optional(Type.Unsafe<OverviewSort>(Type.String({ enum: [...OVERVIEW_SORTS], default: "name" }))),
   order: Type.Optional(Type.Unsafe<"asc" | "desc">(Type.String({ enum: ["asc", "desc"], description: "default: asc for name, desc otherwise" }))),
 });

@@ -115,3 +115,21 @@ describe("GET /overview while door-counted stores have an agent down", () => {
     expect(reads).toEqual(["doorZones nantes,rennes"]);
   });
 });
+
+describe("GET /overview?store= (a store's own screens read its row so)", () => {
+  it("answers the one store's row, with the same figures as the whole overview's, and totals of that store alone", async () => {
+    const whole = await overview();
+    const res = await t.get<{ stores: Row[]; totals: { occupancy: number } }>("/api/v1/overview?store=lille");
+    expect(res.status).toBe(200);
+    expect(res.body.stores.map((s) => s.id)).toEqual(["lille"]);
+    expect(res.body.stores[0]).toEqual(row(whole, "lille"));
+    expect(res.body.totals.occupancy).toBe(row(whole, "lille").occupancy);
+  });
+
+  it("says a store it does not know is not there, and where the stores are listed", async () => {
+    const res = await t.get<{ message: string }>("/api/v1/overview?store=nowhere");
+    expect(res.status).toBe(404);
+    expect(res.body.message).toContain('no store "nowhere"');
+    expect(res.body.message).toContain("GET /api/v1/stores");
+  });
+});

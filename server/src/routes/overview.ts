@@ -65,6 +65,10 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const members = new Set(g.stores);
         visible = visible.filter((s) => members.has(s.id));
       }
+      if (q.store !== undefined) {
+        if (!visible.some((s) => s.id === q.store)) throw httpError(404, `no store "${q.store}" you may read: GET /api/v1/stores lists them`);
+        visible = visible.filter((s) => s.id === q.store);
+      }
       await Promise.all(visible.map((s) => layouts.load(s.id)));
       const subjects = subjectsOf(services, visible, now);
       const stores = subjects;
