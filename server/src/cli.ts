@@ -572,7 +572,7 @@ digest
     const config = configFromEnv();
     await withStorage(async (storage) => {
       // Its links are the running server's (the address it recorded), or the guess said on stderr.
-      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir));
+      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir), Boolean(config.databaseUrl));
       const p = await previewDigest(digestServices(storage, config), await digestById(storage, digestId), opts.period, links.env);
       if (links.warning) process.stderr.write(`footfall: ${links.warning}\n`);
       const { chartPng: _chart, ...shown } = p;
@@ -594,7 +594,7 @@ digest
     await withStorage(async (storage) => {
       const d = await digestById(storage, digestId);
       // Its links are the running server's (the address it recorded), or the guess said on stderr.
-      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir));
+      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir), Boolean(config.databaseUrl));
       const sent = await sendDigestNow(digestServices(storage, config), d, opts.period, links.env);
       if (links.warning) process.stderr.write(`footfall: ${links.warning}\n`);
       await auditSystem(storage, Date.now(), "digest.send", d.id, { period: sent.period, recipients: sent.recipients, webhook: sent.webhook }, d.scope === "store" ? d.target : null);

@@ -62,16 +62,16 @@ export function digestTable(digests: readonly Digest[], hookUrls: ReadonlyMap<st
 /**
  * The environment `footfall digest preview|send` build the digest with, so that its links are the server's: without
  * FOOTFALL_PUBLIC_URL, the address the server running on the data folder recorded (`running`: backup.ts
- * runningServerPublicUrl; null: none runs, or the database is PostgreSQL's); when it cannot know, the guess
- * (this host's name and FOOTFALL_HTTP_PORT, 8080 by default) and a warning that says what to set.
+ * runningServerPublicUrl; null: none runs, or the database is PostgreSQL's, `onPostgres`); when it cannot know, the guess
+ * (this host's name and FOOTFALL_HTTP_PORT, 8080 by default) and a warning that says why and what to set.
  */
-export function digestLinkEnv(env: NodeJS.ProcessEnv, running: string | null): { env: NodeJS.ProcessEnv; warning: string | null } {
+export function digestLinkEnv(env: NodeJS.ProcessEnv, running: string | null, onPostgres = false): { env: NodeJS.ProcessEnv; warning: string | null } {
   if (env.FOOTFALL_PUBLIC_URL) return { env, warning: null };
   if (running) return { env: { ...env, FOOTFALL_PUBLIC_URL: running }, warning: null };
   const guess = publicUrl(env);
   return {
     env,
-    warning: `links use ${guess} (this host's name and ${env.FOOTFALL_HTTP_PORT ? "FOOTFALL_HTTP_PORT" : "the default port 8080"}; no running server on this data folder says its address): set FOOTFALL_PUBLIC_URL to the address users open the UI at`,
+    warning: `links use ${guess} (this host's name and ${env.FOOTFALL_HTTP_PORT ? "FOOTFALL_HTTP_PORT" : "the default port 8080"}; ${onPostgres ? "the CLI cannot ask the servers of a PostgreSQL database their address" : "no running server on this data folder says its address"}): set FOOTFALL_PUBLIC_URL to the address users open the UI at`,
   };
 }
 
