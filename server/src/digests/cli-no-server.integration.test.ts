@@ -41,7 +41,8 @@ afterAll(async () => {
   dir.remove();
 });
 
-const send = (args: string[] = []) => footfall(["digest", "send", id, ...args], { dataDir: dir.path, env: { FOOTFALL_SMTP_URL: "", FOOTFALL_DATABASE_URL: "" } });
+// Links to the address users open (as an operator sets it), so stderr says only what became of the webhook (cli-links says the rest).
+const send = (args: string[] = []) => footfall(["digest", "send", id, ...args], { dataDir: dir.path, env: { FOOTFALL_SMTP_URL: "", FOOTFALL_DATABASE_URL: "", FOOTFALL_PUBLIC_URL: "http://footfall.example/" } });
 
 describe("footfall digest send of a webhook-only digest", () => {
   it("with no server on the data folder posts the webhook itself at once; a server started then does not post it again", async () => {
