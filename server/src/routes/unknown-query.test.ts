@@ -31,7 +31,7 @@ const ROUTES: [string, string, string, string][] = [
   ["/api/v1/stores/shop/queues.csv", range, "start=0", "from, to"],
   ["/api/v1/stores/shop/counts", `${range}&interval=1d&format=csv`, "zone=fruit", "from, to, interval, format"],
   ["/api/v1/groups/g1/counts", `${range}&interval=1h`, "store=shop", "from, to, interval, format"],
-  ["/api/v1/overview", `${range}&group=g1&sort=name&order=desc`, "groups=g1", "from, to, group, sort, order"],
+  ["/api/v1/overview", `${range}&group=g1&sort=name&order=desc`, "groups=g1", "from, to, group, store, sort, order"],
   ["/api/v1/stores/shop/alerts", `state=all&${range}&limit=5`, "status=all", "state, from, to, limit"],
   ["/api/v1/stores/shop/hours/open", range, "until=0", "from, to"],
   ["/api/v1/stores/shop/occupancy-drift", range, "days=7", "from, to"],
