@@ -316,7 +316,8 @@ export interface ZonesNotCounted {
  * store was closed (`opening`), less the hours a zone's outages cover under SHORT_OUTAGE_MS of
  * (withoutShortOutages: an 8-second restart leaves its hour counted; an outage still going on at `now`,
  * an open span read to it, is never short in the hour not over at `now`, while an hour already over
- * is judged on its outage minutes, final); the hours they touch within
+ * is judged on its outage minutes, final; a local hour the range cuts, on all its minutes, those
+ * outside the range too, so its verdict is the same on every screen); the hours they touch within
  * `range` merged, an hour cut by the range's end counted whole (today so far, 14:00-14:20, is 1 h).
  * Null when no zone lost an open hour.
  */
@@ -330,18 +331,29 @@ export function zonesNotCounted(
 ): ZonesNotCounted | null {
   const gaps: Gap[] = [];
   const names: string[] = [];
+  // The local hours the range touches, whole: each is judged on all its outage minutes, not only those inside the range. A
+  // range cut mid-hour (the chain overview's whole UTC hours are half past in Kolkata or on Lord Howe Island) would
+  // otherwise call an hour with 6 minutes off, 3 of them before the cut, counted while the store's own screens say not.
+  const last = starts[starts.length - 1];
+  const whole: Gap =
+    last === undefined
+      ? range
+      : { from: Math.min(range.from, starts[0]!), to: Math.max(range.to, bucketStarts({ from: last, to: last + 2 * 3_600_000 }, "hour", timeZone)[1] ?? last + 3_600_000) };
+  const within = (g: Gap, r: Gap): Gap => ({ from: Math.max(g.from, r.from), to: Math.min(g.to, r.to) });
   for (const z of zones) {
     // An outage of the zone still going on (read to `now`, as allOffline reads an open span) is never short.
     const ongoing = now === null ? undefined : z.offline.find((g) => g.to >= now);
     const own = withoutShortOutages(
       starts,
       gapsWhileOpen(
-        gapsNotCounted(starts, z.counts, z.offline).map((g) => ({ from: Math.max(g.from, range.from), to: Math.min(g.to, range.to) })).filter((g) => g.to > g.from),
+        gapsNotCounted(starts, z.counts, z.offline).map((g) => within(g, whole)).filter((g) => g.to > g.from),
         opening,
         timeZone,
       ),
       ongoing && now !== null ? { since: ongoing.from, now } : null,
-    );
+    )
+      .map((g) => within(g, range))
+      .filter((g) => g.to > g.from);
     if (own.length === 0) continue;
     names.push(z.zone);
     gaps.push(...own);

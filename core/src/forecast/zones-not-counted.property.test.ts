@@ -4,8 +4,11 @@
  * period is uncounted for a zone when it lies in one of the zone's outages, the store is open then,
  * and no hour of that outage that counted someone (a camera's visits or a door counter's `in`,
  * delivered later) ends after it; an hour is left out when 5 or more of its minutes are for one zone
- * (SHORT_OUTAGE_MS: fewer, a restart's seconds, leave it counted), and the hours are the minutes of
- * the hours left out, rounded up. Everything falls on whole minutes, so the minutes are exact.
+ * (SHORT_OUTAGE_MS: fewer, a restart's seconds, leave it counted), its minutes counted over the whole
+ * local hour even where the period cuts it (an hour's verdict does not depend on where a screen's period
+ * starts or ends), and the hours are the minutes of the hours left out within the period, rounded up,
+ * of those with an uncounted minute in the period. Everything falls on whole minutes, so the minutes
+ * are exact.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -31,21 +34,26 @@ function reference(
   };
   const left = new Set<number>();
   const names: string[] = [];
+  // The whole local hours the period touches: from its first hour's start to the start of the hour after its last.
+  const end = bucketStarts({ from: starts[starts.length - 1]!, to: starts[starts.length - 1]! + 2 * H }, "hour", timeZone)[1]!;
   for (const z of zones) {
     // Each hour's minutes nobody counted the zone in: under SHORT_OUTAGE_MS of them, the hour was counted.
     const minutesIn = new Map<number, number>();
-    for (let m = range.from; m < range.to; m += MIN) {
+    const inPeriod = new Set<number>();
+    for (let m = starts[0]!; m < end; m += MIN) {
       const uncounted = z.offline.some(
         (g) =>
           g.from <= m &&
           m < g.to &&
           starts.every((s, i) => !((z.counts[i] ?? 0) > 0 && s + H > g.from && s < g.to && m < s + H)),
       );
-      if (uncounted && (!opening || isOpen(opening, m, timeZone))) minutesIn.set(hourOf(m), (minutesIn.get(hourOf(m)) ?? 0) + 1);
+      if (!uncounted || (opening && !isOpen(opening, m, timeZone))) continue;
+      minutesIn.set(hourOf(m), (minutesIn.get(hourOf(m)) ?? 0) + 1);
+      if (m >= range.from && m < range.to) inPeriod.add(hourOf(m));
     }
     let any = false;
     for (const [i, minutes] of minutesIn) {
-      if (minutes * MIN < SHORT_OUTAGE_MS) continue;
+      if (minutes * MIN < SHORT_OUTAGE_MS || !inPeriod.has(i)) continue;
       any = true;
       left.add(i);
     }
@@ -110,6 +118,58 @@ describe("zonesNotCounted: the hours an outage left uncounted", () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it("judges an hour cut by the period (the chain overview's whole UTC hours: half past in Kolkata, on Lord Howe Island in winter) on all its minutes", () => {
+    // Each time zone at a stretch of its own: Kolkata's half-hour offset, Lord Howe's 30-minute DST going back (5 April
+    // 2026) and forward (4 October 2026), Paris's hour back (25 October 2026).
+    const places = [
+      ["Asia/Kolkata", Date.UTC(2026, 2, 27)],
+      ["Australia/Lord_Howe", Date.UTC(2026, 3, 4, 10)],
+      ["Australia/Lord_Howe", Date.UTC(2026, 9, 3, 10)],
+      ["Europe/Paris", Date.UTC(2026, 9, 24, 22)],
+    ] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...places),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.record({ near: fc.boolean(), at: fc.integer({ min: -40, max: 40 }).map((m) => m * MIN), long: minute(MIN, 12 * MIN) }), { minLength: 1, maxLength: 4 }),
+        openingHours,
+        ([timeZone, base], k, hours, raw, opening) => {
+          const range = { from: base + k * H, to: base + (k + hours) * H };
+          const starts = bucketStarts(range, "hour", timeZone);
+          // Short outages around the period's start and end, sorted and disjoint as allOffline gives them.
+          const offline: Gap[] = [];
+          for (const { at, long } of raw.map((r) => ({ at: (r.near ? range.from : range.to) + r.at, long: r.long })).sort((x, y) => x.at - y.at)) {
+            const last = offline[offline.length - 1];
+            if (last && at <= last.to) last.to = Math.max(last.to, at + long);
+            else offline.push({ from: at, to: at + long });
+          }
+          const zones = [{ zone: "entrance", offline, counts: starts.map(() => 0) }];
+          expect(zonesNotCounted(range, starts, zones, opening, timeZone)).toEqual(reference(range, starts, zones, opening, timeZone));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Kolkata: 05:27-05:33 IST, 6 minutes of hour 05, is not counted on the store's day (from local midnight) and in the
+    // chain overview from 00:00 UTC (05:30 IST) alike; that overview said the store counted throughout.
+    const base = Date.UTC(2026, 2, 27);
+    const outage = [{ zone: "entrance", offline: [{ from: base - 3 * MIN, to: base + 3 * MIN }], counts: [] as number[] }];
+    const day = { from: base - 5 * H - 30 * MIN, to: base + 18 * H + 30 * MIN };
+    const dayStarts = bucketStarts(day, "hour", "Asia/Kolkata");
+    expect(zonesNotCounted(day, dayStarts, [{ ...outage[0]!, counts: dayStarts.map(() => 0) }], null, "Asia/Kolkata")).toEqual({
+      hours: 1,
+      zones: ["entrance"],
+      spans: [{ from: base - 30 * MIN, to: base + 30 * MIN }],
+    });
+    const overview = { from: base, to: base + 6 * H };
+    const overviewStarts = bucketStarts(overview, "hour", "Asia/Kolkata");
+    expect(zonesNotCounted(overview, overviewStarts, [{ ...outage[0]!, counts: overviewStarts.map(() => 0) }], null, "Asia/Kolkata")).toEqual({
+      hours: 1,
+      zones: ["entrance"],
+      spans: [{ from: base, to: base + 30 * MIN }],
+    });
   });
 
   it("reads an outage a door counter delivered its counts of later as counted, and one it counted nothing in as not", () => {
