@@ -8,37 +8,16 @@
  * outbox, its status) on the server's embedded broker (Aedes) through a TCP proxy cut for the outage,
  * the agent's and the server's clock moved on by hours; a SQLite file and PostgreSQL.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import type { Layout } from "@footfall/core";
-import { Agent } from "../../../edge/src/agent.js";
-import { validateConfig } from "../../../edge/src/config.js";
-import { silentLogger } from "../../../edge/src/log.js";
-import type { EventDraft, Source, SourceContext } from "../../../edge/src/source.js";
-import { smallLayout } from "../../../test/support/fixtures.js";
-import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
+import { describe, expect, it } from "vitest";
+import type { Agent } from "../../../edge/src/agent.js";
+import { useDoorAgents, type MqttLogin } from "../../../test/support/door-agent.js";
 import { usePostgres } from "../../../test/support/postgres.js";
-import { TcpProxy } from "../../../test/support/proxy.js";
 import { waitFor } from "../../../test/support/wait.js";
 
 const H = 3_600_000;
-const DAY = 24 * H;
 /** Monday 30 November 2026, 09:00 UTC: the counter runs from here. */
 const T0 = Date.UTC(2026, 10, 30, 9);
 const pg = usePostgres();
-
-/** A door counter the test drives: `cross` sends a count. */
-class DoorSource implements Source {
-  ctx: SourceContext | null = null;
-  async start(ctx: SourceContext): Promise<void> {
-    this.ctx = ctx;
-    ctx.onLayout((_layout: Layout) => {});
-  }
-  async stop(): Promise<void> {}
-  cross(ts: number, nIn: number, nOut: number): void {
-    const draft: EventDraft = { type: "count", ts, zone: "entrance", in: nIn, out: nOut };
-    this.ctx!.emit(draft);
-  }
-}
 
 for (const [db, PORT] of [
   ["SQLite", 19401],
@@ -46,79 +25,48 @@ for (const [db, PORT] of [
 ] as const) {
   describe(`a door counter off the broker for hours that ran on counting (countingSince, ${db})`, () => {
     let now = T0;
-    let t: TestServer | null = null;
-    let proxy: TcpProxy | null = null;
-    const agents: Agent<unknown>[] = [];
-    afterEach(async () => {
-      for (const a of agents.splice(0)) await a.stop().catch(() => {});
-      await proxy?.close();
-      await t?.close();
-      t = null;
-      proxy = null;
+    const rig = useDoorAgents({
+      mqttPort: PORT,
+      now: () => now,
+      t0: T0,
+      ...(db === "PostgreSQL" ? { databaseUrl: () => pg.database("footfall_counting_since") } : {}),
     });
-
-    async function setUp(): Promise<{ credentials: { username: string; password: string } }> {
+    const setUp = async (): Promise<{ credentials: MqttLogin }> => {
       now = T0;
-      t = await startTestServer({
-        now: () => now,
-        maxAgeMs: 30 * DAY,
-        config: { mqttPort: PORT, ...(db === "PostgreSQL" ? { databaseUrl: pg.database("footfall_counting_since") } : {}) },
-      });
-      await t.putLayout("shop", smallLayout({ timezone: "UTC" }));
-      const credentials = await t.server.services.storage.agents.add("shop", "door-1", "door", T0 - H);
-      proxy = await TcpProxy.start(PORT);
-      return { credentials };
-    }
+      return { credentials: await rig.setUp() };
+    };
 
-    async function startAgent(
-      credentials: { username: string; password: string },
-      opts: { old?: boolean; forged?: boolean } = {},
-    ): Promise<{ agent: Agent<unknown>; source: DoorSource }> {
-      const result = validateConfig(
-        {
-          store: "shop",
-          agent: "door-1",
-          mqtt: { url: proxy!.url, username: credentials.username, password: credentials.password, reconnectMinMs: 100, reconnectMaxMs: 300 },
-          shutdownTimeoutMs: 2000,
+    const startAgent = (credentials: MqttLogin, opts: { old?: boolean; forged?: boolean } = {}) =>
+      rig.startAgent(credentials, {
+        edit: (agent: Agent<unknown>) => {
+          if (opts.old) {
+            // An agent older than countingSince: the same status without it.
+            const status = agent.status.bind(agent);
+            agent.status = (state, extra) => {
+              const { countingSince: _, ...rest } = status(state, extra);
+              return rest as ReturnType<typeof status>;
+            };
+          }
+          if (opts.forged) {
+            // A forged countingSince: in the future of its own status.
+            const status = agent.status.bind(agent);
+            agent.status = (state, extra) => {
+              const s = status(state, extra);
+              return { ...s, countingSince: s.ts + H };
+            };
+          }
         },
-        "door",
-        {},
-        (s) => ({ value: s, problems: [] }),
-      );
-      if (!result.ok) throw new Error(result.problems.join("\n"));
-      const source = new DoorSource();
-      const agent = new Agent({ config: result.config, source, log: silentLogger, now: () => now });
-      if (opts.old) {
-        // An agent older than countingSince: the same status without it.
-        const status = agent.status.bind(agent);
-        agent.status = (state, extra) => {
-          const { countingSince: _, ...rest } = status(state, extra);
-          return rest as ReturnType<typeof status>;
-        };
-      }
-      if (opts.forged) {
-        // A forged countingSince: in the future of its own status.
-        const status = agent.status.bind(agent);
-        agent.status = (state, extra) => {
-          const s = status(state, extra);
-          return { ...s, countingSince: s.ts + H };
-        };
-      }
-      agents.push(agent);
-      agent.start();
-      await waitFor("the agent connected, its source started", () => agent.metrics().connected && source.ctx !== null, { timeoutMs: 30_000 });
-      return { agent, source };
-    }
+      });
 
-    const spans = () => t!.server.services.storage.offlineSpans.list("shop", T0 - DAY, T0 + DAY);
+    const spans = rig.spans;
     const outages = async () => {
-      const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
+      const res = await rig.t.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
       expect(res.status, res.text).toBe(200);
       return res.body.outages as { hours: number; spans: { from: number; to: number }[] } | null;
     };
 
     const enters = async () => {
-      const res = await t!.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
+      const res = await rig.t.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 6 * H}&bucket=hour`);
       expect(res.status, res.text).toBe(200);
       return (res.body.buckets as { enters: number }[]).reduce((n, b) => n + b.enters, 0);
     };
@@ -137,7 +85,7 @@ for (const [db, PORT] of [
       source.cross(now, 3, 0);
       await waitFor("the first count delivered", async () => (await enters()) === 3, { timeoutMs: 30_000 });
       now = T0 + H;
-      proxy!.cut();
+      rig.proxy.cut();
       await waitFor("the will's offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
       now = T0 + 2.5 * H;
       source.cross(now, 2, 2);
@@ -145,11 +93,11 @@ for (const [db, PORT] of [
       if (opts.switchOff) {
         await agent.stop(); // switched off: its link is down, its outbox (memory) delivered nothing, it counts nothing
         now = T0 + 4 * H;
-        proxy!.restore();
+        rig.proxy.restore();
         agent = (await startAgent(credentials, opts)).agent;
       } else {
         now = T0 + 5 * H;
-        proxy!.restore();
+        rig.proxy.restore();
         await waitFor("the agent back", () => agent.metrics().connected, { timeoutMs: 30_000 });
       }
       await waitFor("the span closed", async () => (await spans()).every((s) => s.to !== null), { timeoutMs: 30_000 });
@@ -174,7 +122,7 @@ for (const [db, PORT] of [
     it("a countingSince after its own status's time is a counted reject: the status counts as one without it", async () => {
       await outage({ forged: true });
       expect(await outages()).toMatchObject({ hours: 2, spans: [{ from: T0 + 3 * H, to: T0 + 5 * H }] });
-      const res = await t!.get("/api/v1/stores/shop/agents");
+      const res = await rig.t.get("/api/v1/stores/shop/agents");
       expect(res.status, res.text).toBe(200);
       const row = (res.body.agents as { agent: string; rejectReasons: Record<string, number> }[]).find((a) => a.agent === "door-1")!;
       expect(row.rejectReasons.schema).toBeGreaterThan(0);
