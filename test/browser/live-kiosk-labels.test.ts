@@ -8,25 +8,17 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { DEMO_LAYOUT, topics } from "@footfall/core";
+import { DEMO_LAYOUT } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
-import { withShop } from "./helpers/shop.js";
+import { agentStatus, DEMO_ZONES, withDemoShop } from "./helpers/demo-shop.js";
 
-const ZONES = DEMO_LAYOUT.zones.map((z) => z.id as string);
 const NAMES = Object.fromEntries(DEMO_LAYOUT.zones.map((z) => [z.id as string, z.name]));
 
-const t = withShop({
+const t = withDemoShop({
   server: { httpPort: 20020, mqttPort: 20021, metricsPort: 20022 },
-  setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 86_400_000 });
-    const now = Date.now();
-    await t.shop.publish(ZONES.map((z, i) => t.shop.events.enter(`v${i}`, z, now - 60_000 + i)));
-  },
 });
 
-function status(state: "online" | "offline") {
-  return t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-}
+const status = (state: "online" | "offline") => agentStatus(t.shop, state);
 
 /** Each zone's label on the plan: its texts (the name's line(s) first), whether the shape is hatched, the text of its tag beside it if any, and its shape's size, px. */
 const planLabels = (page: Page) =>
@@ -60,7 +52,7 @@ describe("the live plan on a kiosk: labels read at arm's length", () => {
     await page.locator('[data-testid="live-zone-bakery"][data-occupancy="1"]').waitFor({ timeout: 20_000 });
     for (const size of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
       await page.setViewportSize(size);
-      await expect.poll(async () => (await labels(page)).length, { timeout: 10_000 }).toBe(ZONES.length);
+      await expect.poll(async () => (await labels(page)).length, { timeout: 10_000 }).toBe(DEMO_ZONES.length);
       await page.waitForTimeout(300);
       await shot(page, `live-kiosk-labels-${size.width}x${size.height}`);
       const ls = await labels(page);
@@ -76,8 +68,8 @@ describe("the live plan on a kiosk: labels read at arm's length", () => {
           return r.top >= list.top - 0.5 && r.bottom <= list.bottom + 0.5 && r.bottom <= window.innerHeight + 0.5 && r.right <= window.innerWidth + 0.5;
         }).length;
         return { floorWidth: Number(plan.dataset.scale) * 30, inSight, pageScrolls: document.documentElement.scrollHeight > window.innerHeight + 1 };
-      }, ZONES);
-      expect({ size, inSight: fit.inSight, pageScrolls: fit.pageScrolls }).toEqual({ size, inSight: ZONES.length, pageScrolls: false });
+      }, DEMO_ZONES);
+      expect({ size, inSight: fit.inSight, pageScrolls: fit.pageScrolls }).toEqual({ size, inSight: DEMO_ZONES.length, pageScrolls: false });
       if (size.width === 1024) expect(fit.floorWidth, JSON.stringify(fit)).toBeGreaterThanOrEqual(540);
       // The walk-through's four, by name: whole, with the figure on a line of its own.
       if (size.width === 1024) for (const id of ["entrance", "frozen", "checkout", "fitting-room"]) expect(ls.find((l) => l.id === id)!.texts.join(" "), id).toMatch(new RegExp(`^${NAMES[id]!.replace(/ /g, "\\s")}\\s(door|\\d+/\\d+)`));
@@ -90,7 +82,7 @@ describe("the live plan on a kiosk: labels read at arm's length", () => {
     const page = await t.open(`/live/${t.shop.store}?kiosk=1`, t.shop.tokens.staff, { width: 390, height: 844 });
     await page.locator('[data-testid="live-zone-promo"][data-state="not-counted"]').waitFor({ timeout: 20_000 });
     await page.locator('[data-testid="live-zone-checkout-queue"][data-state="not-counted"]').waitFor({ timeout: 20_000 });
-    await expect.poll(async () => (await labels(page)).filter((l) => l.hatched).length, { timeout: 10_000 }).toBe(ZONES.length);
+    await expect.poll(async () => (await labels(page)).filter((l) => l.hatched).length, { timeout: 10_000 }).toBe(DEMO_ZONES.length);
     await page.waitForTimeout(300);
     await shot(page, "live-kiosk-labels-390x844-offline");
     const ls = await labels(page);

@@ -9,35 +9,30 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { DEMO_LAYOUT, topics, type LayoutInput, type ZoneId } from "@footfall/core";
+import { DEMO_LAYOUT, type LayoutInput, type ZoneId } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
-import { withShop } from "./helpers/shop.js";
+import { agentStatus, DEMO_ZONES, withDemoShop } from "./helpers/demo-shop.js";
 
 const SIZES = [
   { width: 1024, height: 768 },
   { width: 768, height: 1024 },
 ] as const;
-const ZONES = DEMO_LAYOUT.zones.map((z) => z.id as string);
 /** The card's colours for OK (STATE_STYLE.ok.ink) and for the red states (full, over). */
 const OK_INK = "rgb(22, 101, 52)";
 const RED_INKS = ["rgb(153, 27, 27)", "rgb(127, 29, 29)"];
 
-const t = withShop({
+const t = withDemoShop({
   server: { httpPort: 19802, mqttPort: 19803, metricsPort: 19804 },
+  // Two more in the bakery (three there); cam-1 counts every zone: once it is offline, nothing is counted.
+  events: (shop, now) => ["a", "b"].map((v, i) => shop.events.enter(v, "bakery", now - 30_000 + i)),
   setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 86_400_000 });
-    const now = Date.now();
-    // cam-1 counts every zone (one person in each, three in the bakery): once it is offline, nothing is counted.
-    await t.shop.publish([...ZONES.map((z, i) => t.shop.events.enter(`v${i}`, z, now - 60_000 + i)), ...["a", "b"].map((v, i) => t.shop.events.enter(v, "bakery", now - 30_000 + i))]);
     // An alert that fires while every zone is OK: the bakery above 10 % of its 15 (3 people, 20 %).
     const rule = await t.shop.api.request("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "occupancy", zone: "bakery", threshold: 0.1, forSeconds: 0, cooldownSeconds: 0, enabled: true, name: "Bakery busy" });
     expect(rule.status).toBe(201);
   },
 });
 
-function status(state: "online" | "offline") {
-  return t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-}
+const status = (state: "online" | "offline") => agentStatus(t.shop, state);
 
 /** The zone rows wholly inside both the list's box and the window, the page's and the list's scrolling, and the card's state line. */
 const seen = (page: Page) =>
@@ -56,7 +51,7 @@ const seen = (page: Page) =>
       word: state.textContent ?? "",
       ink: getComputedStyle(state).color,
     };
-  }, ZONES);
+  }, DEMO_ZONES);
 
 /** Each zone's label on the plan (its Konva texts joined) and the size of its shape on screen, px. */
 const planLabels = (page: Page) =>
@@ -95,7 +90,7 @@ describe("the kiosk with the demo's twelve zones, an alert, and nothing counted"
       await page.waitForTimeout(300);
       await shot(page, `live-kiosk-not-counted-${size.width}x${size.height}`);
       const s = await seen(page);
-      expect({ size, inSight: s.inSight, pageScrolls: s.pageScrolls, cutNames: s.cutNames }).toEqual({ size, inSight: ZONES.length, pageScrolls: false, cutNames: [] });
+      expect({ size, inSight: s.inSight, pageScrolls: s.pageScrolls, cutNames: s.cutNames }).toEqual({ size, inSight: DEMO_ZONES.length, pageScrolls: false, cutNames: [] });
       expect(s.word).toMatch(/^Not counted now/);
       expect(s.word).not.toMatch(/\bOK\b/);
       expect(RED_INKS).not.toContain(s.ink);
@@ -112,7 +107,7 @@ describe("the kiosk with the demo's twelve zones, an alert, and nothing counted"
     await page.locator('[data-testid="alert-banner"]').waitFor({ timeout: 20_000 });
     for (const size of SIZES) {
       await page.setViewportSize(size);
-      await expect.poll(async () => (await planLabels(page)).length, { timeout: 10_000 }).toBe(ZONES.length);
+      await expect.poll(async () => (await planLabels(page)).length, { timeout: 10_000 }).toBe(DEMO_ZONES.length);
       await page.waitForTimeout(300);
       const labels = await planLabels(page);
       // Room for a short name: 36 x 24 px of shape (the label keeps 4 px from each edge).

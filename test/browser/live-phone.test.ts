@@ -8,25 +8,16 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { DEMO_LAYOUT, topics } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
-import { withShop } from "./helpers/shop.js";
+import { agentStatus, DEMO_ZONES, withDemoShop } from "./helpers/demo-shop.js";
 
 const PHONE = { width: 390, height: 844 };
-const ZONES = DEMO_LAYOUT.zones.map((z) => z.id as string);
 
-const t = withShop({
+const t = withDemoShop({
   server: { httpPort: 19930, mqttPort: 19931, metricsPort: 19932 },
-  setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 86_400_000 });
-    const now = Date.now();
-    await t.shop.publish(ZONES.map((z, i) => t.shop.events.enter(`v${i}`, z, now - 60_000 + i)));
-  },
 });
 
-function status(state: "online" | "offline") {
-  return t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-}
+const status = (state: "online" | "offline") => agentStatus(t.shop, state);
 
 /** What is off the screen's width or cut: rows, the card, the queue tile, names, the header. */
 const layout = (page: Page) =>
@@ -46,7 +37,7 @@ const layout = (page: Page) =>
       storeCut: store.scrollWidth > store.clientWidth + 1,
       soundSpills: sound === null ? null : sound.scrollWidth > sound.clientWidth + 1,
     };
-  }, ZONES);
+  }, DEMO_ZONES);
 
 describe("the live view on a phone", () => {
   it.each([

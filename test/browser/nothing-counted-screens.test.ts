@@ -8,26 +8,16 @@
  * offline)". (One zone down is still "Partial" on the chain view: chain-partial.)
  */
 import { describe, expect, it } from "vitest";
-import { DEMO_LAYOUT, topics } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
-import { withShop } from "./helpers/shop.js";
+import { agentStatus, DEMO_ZONES, withDemoShop } from "./helpers/demo-shop.js";
 
-const ZONES = DEMO_LAYOUT.zones.map((z) => z.id as string);
 const LIVE_GREEN = "rgb(220, 252, 231)";
 
-const t = withShop({
+const t = withDemoShop({
   server: { httpPort: 19962, mqttPort: 19963, metricsPort: 19964 },
-  setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 86_400_000 });
-    const now = Date.now();
-    // cam-1 counts every zone (one person in each): once it is offline, nothing is counted.
-    await t.shop.publish(ZONES.map((z, i) => t.shop.events.enter(`v${i}`, z, now - 60_000 + i)));
-  },
 });
 
-function status(agent: string, state: "online" | "offline") {
-  return t.shop.mqtt.publishAsync(topics.status(t.shop.store, agent), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-}
+const status = (agent: string, state: "online" | "offline") => agentStatus(t.shop, state, agent);
 
 type Overview = { stores: { id: string; partial: boolean; notCounted: { zone: string; since: number; agents: string[] }[]; zoneCount?: number }[] };
 const row = async () => (await t.shop.api.request<Overview>("GET", "/api/v1/overview")).body.stores.find((s) => s.id === t.shop.store)!;
@@ -46,13 +36,13 @@ describe("every screen while nothing is counted (the store's only agent offline)
     await heatmap.getByTestId("updated-at").waitFor({ timeout: 20_000 });
     await heatmap.waitForTimeout(1000);
     expect(await heatmap.getByTestId("not-counted-now").count()).toBe(0);
-    expect((await row()).zoneCount).toBe(ZONES.length);
+    expect((await row()).zoneCount).toBe(DEMO_ZONES.length);
     await heatmap.close();
   });
 
   it("the live pill is not a green Live but an amber 'Nothing counted since HH:MM'", async () => {
     await status("cam-1", "offline");
-    await expect.poll(async () => (await row()).notCounted.length, { timeout: 15_000 }).toBe(ZONES.length);
+    await expect.poll(async () => (await row()).notCounted.length, { timeout: 15_000 }).toBe(DEMO_ZONES.length);
     const since = Math.min(...(await row()).notCounted.map((z) => z.since));
     const page = await t.open(`/live/${t.shop.store}`, t.shop.tokens.staff);
     await page.locator('[data-testid="live-zone-bakery"][data-state="not-counted"]').waitFor({ timeout: 20_000 });
@@ -68,7 +58,7 @@ describe("every screen while nothing is counted (the store's only agent offline)
 
   it("the chain view says 'Not counted since HH:MM (cam-1 offline)', not 'Partial', and greys the figure from before", async () => {
     const r = await row();
-    expect(r.zoneCount).toBe(ZONES.length);
+    expect(r.zoneCount).toBe(DEMO_ZONES.length);
     const since = Math.min(...r.notCounted.map((z) => z.since));
     const page = await t.open(`/chain/${t.shop.store}?range=today`, t.shop.tokens.viewer);
     const note = page.getByTestId(`chain-partial-${t.shop.store}`);
@@ -77,7 +67,7 @@ describe("every screen while nothing is counted (the store's only agent offline)
     expect(await note.textContent()).toMatch(new RegExp(`^Not counted since ${hhmm(since)} CES?T \\(cam-1 offline\\): the count from before$`));
     expect(await note.textContent()).not.toMatch(/Partial/);
     const figure = page.getByTestId(`chain-occupancy-before-${t.shop.store}`);
-    expect(await figure.textContent()).toBe(String(ZONES.length));
+    expect(await figure.textContent()).toBe(String(DEMO_ZONES.length));
     expect(await figure.getAttribute("title")).toMatch(/count from before/);
     await page.close();
   });
