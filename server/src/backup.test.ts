@@ -124,7 +124,7 @@ describe("footfall backup onto the data folder's own files", () => {
     db.close();
   });
 
-  it.each(["footfall.db", "footfall.db-wal", "footfall.lock"])("refuses %s even with --force, and leaves the database whole", async (name) => {
+  it.each(["footfall.db", "footfall.db-wal", "footfall.lock", "footfall.pid", "footfall.public-url"])("refuses %s even with --force, and leaves the database whole", async (name) => {
     const target = join(live, name);
     await expect(backupDatabase(live, target, { force: true })).rejects.toThrow(
       `${target} is a file the server of ${live} (FOOTFALL_DATA_DIR) uses, not a place for a backup: replacing it would destroy the database. Give the backup a new file name, best outside the data folder (on another disk)`,

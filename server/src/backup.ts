@@ -170,12 +170,13 @@ export async function backupDatabase(dataDir: string, file: string, opts: { forc
 
 /**
  * Whether `target` is one of the files a server on `dataDir` uses (its database and the database's WAL, shared-memory
- * and journal files, the lock and the pid note), by name in the folder or as the same file (a link to it).
+ * and journal files, the lock, the pid note and the note of its digests' address), by name in the folder or as the same
+ * file (a link to it).
  * `footfall backup data/footfall.db --force` renamed a fresh copy over the live database under its write-ahead log.
  */
 function isServersFile(dataDir: string, target: string): boolean {
   const db = join(dataDir, DATABASE_FILE);
-  const names = [db, `${db}-wal`, `${db}-shm`, `${db}-journal`, join(dataDir, LOCK_FILE), join(dataDir, PID_FILE)];
+  const names = [db, `${db}-wal`, `${db}-shm`, `${db}-journal`, join(dataDir, LOCK_FILE), join(dataDir, PID_FILE), join(dataDir, PUBLIC_URL_FILE)];
   const real = (path: string) => {
     try {
       return join(realpathSync(dirname(path)), basename(path));
