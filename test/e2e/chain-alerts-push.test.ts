@@ -6,57 +6,23 @@
  * alerts at most once per round (a second): here the round is made ten minutes long (FOOTFALL_TEST_ALERTS_ONLY_READ_MS),
  * so each push must come before the other server's next round could run.
  */
-import { io, type Socket } from "socket.io-client";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
-import type { MqttClient } from "mqtt";
 import type { LiveAlerts } from "../../server/src/alerts/live.js";
-import { shardOf } from "../../server/src/cluster/shards.js";
-import { batchJson, connectMqtt, EventFactory, FootfallApi, requireTool, waitFor } from "../support/index.js";
-import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
+import { batchJson, EventFactory, FootfallApi, waitFor } from "../support/index.js";
+import { ALERTS_ONLY_ROUND_MS as ROUND_MS, useChainAlertStore } from "../support/chain-alerts.js";
 
-const AGENT = "cam-1";
-const [STORE] = storesInShardHalves("ap");
-/** The other server's alerts-only round (ms): longer than the whole file, so no push in it comes from that round. */
-const ROUND_MS = 600_000;
-const chain = useChain({ name: "footfall-chain-alerts-push", database: "footfall_chain_alerts_push", stores: [STORE!], agent: AGENT });
-let agent: MqttClient;
-let viewer = "";
-
-const statusOf = (state: "online" | "offline") => JSON.stringify({ state, ts: Date.now(), kind: "camera", version: "1.0.0" });
-
-beforeAll(async () => {
-  requireTool("mosquitto");
-  await chain.startTwoServers({ FOOTFALL_TEST_ALERTS_ONLY_READ_MS: String(ROUND_MS) });
-  const api = new FootfallApi(chain.servers.get("a")!.httpUrl, chain.admin);
-  const rule = await api.request("PUT", `/api/v1/stores/${STORE}/alert-rules/fruit-full`, { kind: "occupancy", zone: "fruit", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true });
-  expect(rule.status).toBe(200);
-  agent = await connectMqtt({ url: chain.mosquitto.url, ...chain.creds.get(STORE!)! });
-  chain.onClose(() => agent.endAsync());
-  await agent.publishAsync(topics.status(STORE!, AGENT), statusOf("online"), { qos: 1, retain: true });
-  viewer = (await api.request<{ token: string }>("POST", "/api/v1/tokens", { role: "viewer", label: "area manager" })).body.token;
-}, 180_000);
+const c = useChainAlertStore({ name: "footfall-chain-alerts-push", database: "footfall_chain_alerts_push", prefix: "ap" });
+const { chain, store: STORE, agentId: AGENT, statusOf } = c;
 
 describe("a chain's alert notice", () => {
   it("pushes each alert change of the ingesting server to the other server's alerts-only link at once, before its round", async () => {
-    const held = await chain.held();
-    const holder = held.a?.includes(shardOf(STORE!, CHAIN_SHARDS)) ? "a" : "b";
-    const other = holder === "a" ? "b" : "a";
+    const { holder, other } = await c.holder();
     const holderApi = new FootfallApi(chain.servers.get(holder)!.httpUrl, chain.admin);
     let occupancy = 0;
     /** A viewer's header on `server`: every `alerts` it got, with when. */
     const header = async (server: string): Promise<{ at: number; alerts: LiveAlerts }[]> => {
-      const socket: Socket = io(`${chain.servers.get(server)!.httpUrl}/alerts`, { auth: { token: viewer }, transports: ["websocket"], reconnection: false, forceNew: true });
-      chain.onClose(() => socket.close());
-      const got: { at: number; alerts: LiveAlerts }[] = [];
-      socket.on("alerts", (a: LiveAlerts) => got.push({ at: Date.now(), alerts: a }));
-      socket.on("occupancy", () => occupancy++);
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", () => resolve());
-        socket.once("connect_error", reject);
-      });
-      expect(await new Promise((resolve) => socket.emit("join", STORE, resolve)), server).toEqual({ ok: true });
-      await waitFor(`the alerts at the join on ${server}`, () => got.length > 0, { timeoutMs: 10_000 });
+      const got = await c.header(server, { onOccupancy: () => occupancy++ });
       expect(got.at(-1)!.alerts.alerts, server).toEqual([]);
       return got;
     };
@@ -81,18 +47,18 @@ describe("a chain's alert notice", () => {
     const fruit = (a: LiveAlerts) => a.alerts.find((x) => x.ruleId === "fruit-full");
 
     // Fired: six people in the fruit zone (capacity 5), published to the store's agent topic; its holder ingests and fires.
-    const events = new EventFactory(AGENT, STORE!);
+    const events = new EventFactory(AGENT, STORE);
     const fired = await step(
       "fired",
-      () => agent.publishAsync(topics.events(STORE!, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.enter(`v${i}`, "fruit", Date.now() - 200 + i))), { qos: 1 }),
+      () => c.agent.publishAsync(topics.events(STORE, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.enter(`v${i}`, "fruit", Date.now() - 200 + i))), { qos: 1 }),
       (a) => fruit(a)?.state === "firing",
     );
     const alertId = fruit(fired)!.id;
 
     // Held: the store's one agent says it is offline; nobody counts the fruit zone, the alert is held (notCountedSince).
-    await step("held", () => agent.publishAsync(topics.status(STORE!, AGENT), statusOf("offline"), { qos: 1, retain: true }), (a) => fruit(a)?.notCountedSince !== undefined);
+    await step("held", () => c.agent.publishAsync(topics.status(STORE, AGENT), statusOf("offline"), { qos: 1, retain: true }), (a) => fruit(a)?.notCountedSince !== undefined);
     // Counted again: back online.
-    await step("counted again", () => agent.publishAsync(topics.status(STORE!, AGENT), statusOf("online"), { qos: 1, retain: true }), (a) => fruit(a) !== undefined && fruit(a)!.notCountedSince === undefined);
+    await step("counted again", () => c.agent.publishAsync(topics.status(STORE, AGENT), statusOf("online"), { qos: 1, retain: true }), (a) => fruit(a) !== undefined && fruit(a)!.notCountedSince === undefined);
 
     // Acknowledged on the holder (the tablet's button there).
     await step(
@@ -104,7 +70,7 @@ describe("a chain's alert notice", () => {
     // Resolved: the six leave.
     await step(
       "resolved",
-      () => agent.publishAsync(topics.events(STORE!, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.exit(`v${i}`, "fruit", Date.now() - 100 + i))), { qos: 1 }),
+      () => c.agent.publishAsync(topics.events(STORE, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.exit(`v${i}`, "fruit", Date.now() - 100 + i))), { qos: 1 }),
       (a) => fruit(a) === undefined,
     );
 

@@ -7,25 +7,25 @@
  * round made ten minutes long with FOOTFALL_TEST_ALERTS_ONLY_READ_MS) never within the test.
  */
 import pg from "pg";
-import { io, type Socket } from "socket.io-client";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { topics } from "@footfall/core";
-import type { MqttClient } from "mqtt";
 import type { LiveAlerts } from "../../server/src/alerts/live.js";
-import { shardOf } from "../../server/src/cluster/shards.js";
-import { batchJson, connectMqtt, EventFactory, FootfallApi, requireTool, waitFor } from "../support/index.js";
-import { CHAIN_SHARDS, storesInShardHalves, useChain } from "../support/chain.js";
+import { batchJson, EventFactory, FootfallApi, waitFor } from "../support/index.js";
+import { ALERTS_ONLY_ROUND_MS as ROUND_MS, useChainAlertStore } from "../support/chain-alerts.js";
 
-const AGENT = "cam-1";
-const [STORE] = storesInShardHalves("rs");
-/** The other server's alerts-only round (ms): longer than the whole file, so no push in it comes from that round. */
-const ROUND_MS = 600_000;
-const chain = useChain({ name: "footfall-chain-alerts-resync", database: "footfall_chain_alerts_resync", stores: [STORE!], agent: AGENT });
-let agent: MqttClient;
-let viewer = "";
 let db: pg.Client;
+const c = useChainAlertStore({
+  name: "footfall-chain-alerts-resync",
+  database: "footfall_chain_alerts_resync",
+  prefix: "rs",
+  afterStart: async (chain) => {
+    db = new pg.Client({ connectionString: chain.databaseUrl });
+    await db.connect();
+    chain.onClose(() => db.end());
+  },
+});
+const { chain, store: STORE, agentId: AGENT } = c;
 
-const statusOf = (state: "online" | "offline") => JSON.stringify({ state, ts: Date.now(), kind: "camera", version: "1.0.0" });
 /** The servers' LISTEN connections (cluster/bus.ts): pid and when each began (epoch ms). */
 const listeners = async () =>
   (await db.query<{ pid: number; started: string }>("SELECT pid, (extract(epoch FROM backend_start) * 1000)::bigint AS started FROM pg_stat_activity WHERE application_name = 'footfall-listen'")).rows.map((r) => ({
@@ -33,45 +33,15 @@ const listeners = async () =>
     started: Number(r.started),
   }));
 
-beforeAll(async () => {
-  requireTool("mosquitto");
-  await chain.startTwoServers({ FOOTFALL_TEST_ALERTS_ONLY_READ_MS: String(ROUND_MS) });
-  db = new pg.Client({ connectionString: chain.databaseUrl });
-  await db.connect();
-  chain.onClose(() => db.end());
-  const api = new FootfallApi(chain.servers.get("a")!.httpUrl, chain.admin);
-  const rule = await api.request("PUT", `/api/v1/stores/${STORE}/alert-rules/fruit-full`, { kind: "occupancy", zone: "fruit", threshold: 1, forSeconds: 0, cooldownSeconds: 0, enabled: true });
-  expect(rule.status).toBe(200);
-  agent = await connectMqtt({ url: chain.mosquitto.url, ...chain.creds.get(STORE!)! });
-  chain.onClose(() => agent.endAsync());
-  await agent.publishAsync(topics.status(STORE!, AGENT), statusOf("online"), { qos: 1, retain: true });
-  viewer = (await api.request<{ token: string }>("POST", "/api/v1/tokens", { role: "viewer", label: "area manager" })).body.token;
-}, 180_000);
-
 describe("a chain server's LISTEN connection back after a gap", () => {
   it("pushes the store's alerts to its alerts-only links again: an alert change announced during the gap is not lost", async () => {
-    const held = await chain.held();
-    const holder = held.a?.includes(shardOf(STORE!, CHAIN_SHARDS)) ? "a" : "b";
-    const other = holder === "a" ? "b" : "a";
-    /** A viewer's header on `server`: every `alerts` it got, with when. */
-    const header = async (server: string): Promise<{ at: number; alerts: LiveAlerts }[]> => {
-      const socket: Socket = io(`${chain.servers.get(server)!.httpUrl}/alerts`, { auth: { token: viewer }, transports: ["websocket"], reconnection: false, forceNew: true });
-      chain.onClose(() => socket.close());
-      const got: { at: number; alerts: LiveAlerts }[] = [];
-      socket.on("alerts", (a: LiveAlerts) => got.push({ at: Date.now(), alerts: a }));
-      await new Promise<void>((resolve, reject) => {
-        socket.once("connect", () => resolve());
-        socket.once("connect_error", reject);
-      });
-      expect(await new Promise((resolve) => socket.emit("join", STORE, resolve)), server).toEqual({ ok: true });
-      await waitFor(`the alerts at the join on ${server}`, () => got.length > 0, { timeoutMs: 10_000 });
-      return got;
-    };
-    const onHolder = await header(holder);
-    const got = await header(other);
+    const { holder, other } = await c.holder();
+    // A viewer's header on each server: every `alerts` it got, with when.
+    const onHolder = await c.header(holder);
+    const got = await c.header(other);
     const fruit = (a: LiveAlerts) => a.alerts.find((x) => x.ruleId === "fruit-full");
     const holderApi = new FootfallApi(chain.servers.get(holder)!.httpUrl, chain.admin);
-    const events = new EventFactory(AGENT, STORE!);
+    const events = new EventFactory(AGENT, STORE);
     // Each server's processes (its HTTP half and its ingest half) listen each on a connection of their own.
     const listening = (await listeners()).length;
     expect(listening).toBeGreaterThanOrEqual(2);
@@ -83,7 +53,7 @@ describe("a chain server's LISTEN connection back after a gap", () => {
     let checked = 0;
     for (let round = 0; round < 5 && checked === 0; round++) {
       await waitFor("every LISTEN connection back", async () => (await listeners()).length === listening, { timeoutMs: 30_000, intervalMs: 100 });
-      await agent.publishAsync(topics.events(STORE!, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.enter(`r${round}v${i}`, "fruit", Date.now() - 200 + i))), { qos: 1 });
+      await c.agent.publishAsync(topics.events(STORE, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.enter(`r${round}v${i}`, "fruit", Date.now() - 200 + i))), { qos: 1 });
       const fired = await waitFor(`fired on ${other}`, () => got.find((g) => fruit(g.alerts)?.state === "firing")?.alerts, { timeoutMs: 20_000 });
       const alertId = fruit(fired)!.id;
       await waitFor(`fired on ${holder}`, () => onHolder.find((g) => fruit(g.alerts)?.id === alertId), { timeoutMs: 20_000 });
@@ -107,7 +77,7 @@ describe("a chain server's LISTEN connection back after a gap", () => {
       }
       // Resolved: the six leave.
       const fromResolved = got.length;
-      await agent.publishAsync(topics.events(STORE!, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.exit(`r${round}v${i}`, "fruit", Date.now() - 100 + i))), { qos: 1 });
+      await c.agent.publishAsync(topics.events(STORE, AGENT), batchJson(AGENT, Array.from({ length: 6 }, (_, i) => events.exit(`r${round}v${i}`, "fruit", Date.now() - 100 + i))), { qos: 1 });
       await waitFor(`resolved on ${other}`, () => got.slice(fromResolved).find((g) => fruit(g.alerts) === undefined), { timeoutMs: 20_000 });
     }
     expect(checked, "a round whose notice went while nobody listened").toBe(1);
