@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { asId, DEMO_CLOSING_GRACE_MINUTES, demoChangeAgoMs, DEMO_HOURLY_CURVE, DEMO_LAYOUT, hoursCoveringCurve, isOpen, localMidnight, openIntervals, WEEKDAYS, type Layout, type LayoutInput, type OpeningHours, type StoreId } from "@footfall/core";
 import type { ServerConfig } from "./config.js";
-import type { Role, Storage } from "./storage/types.js";
+import type { AgentCredentials, Role, Storage } from "./storage/types.js";
 import { startServer, type RunningServer } from "./server.js";
 import { readCurveFile } from "./demo-curve.js";
 import { auditSystem } from "./admin/audit.js";
@@ -63,17 +63,62 @@ export async function demoTokens(storage: Storage, dataDir: string, now: number,
 export const DEMO_ACTOR = "demo";
 
 /**
- * The demo's simulated agent `agent` of `store`, with a new password (the demo gives it one at every
- * start: only a hash is kept). Audited once a start, as the demo's action: `agent.add` when it is new,
- * else `agent.rotate`, as the CLI's `agent add` of a known agent is (the old password stops working):
- * `wasRevoked` true when an admin had revoked it and the demo lets it in again.
+ * The demo's simulated agent `agent` of `store`. `saved`: its credentials the demo's data folder kept from the last
+ * start (demo-sim.json, demo-chain-agents.jsonl): while they still open the broker to it (not revoked, not rotated by
+ * an admin), they are kept, and nothing is audited: a restart of the demo is not an operator rotating credentials.
+ * Otherwise a new password (only a hash is kept), audited as the demo's action: `agent.add` when it is new, else
+ * `agent.rotate`, as the CLI's `agent add` of a known agent is (the old password stops working): `wasRevoked` true when
+ * an admin had revoked it and the demo lets it in again.
  */
-export async function addDemoAgent(storage: Storage, store: string, agent: string, now: number) {
+export async function addDemoAgent(storage: Storage, store: string, agent: string, now: number, saved?: AgentCredentials | null) {
   const before = (await storage.agents.list(store)).find((a) => a.agent === agent);
+  if (before && before.revokedAt === null && saved && saved.store === store && saved.agent === agent && saved.username === before.username) {
+    const still = await storage.agents.authenticate(saved.username, saved.password);
+    if (still?.store === store && still.agent === agent) return { agent, store, username: saved.username, password: saved.password };
+  }
   const creds = await storage.agents.add(store, agent, "sim", now);
   if (!before) await auditSystem(storage, now, "agent.add", `${store}/${agent}`, { kind: "sim" }, store, DEMO_ACTOR);
   else await auditSystem(storage, now, "agent.rotate", `${store}/${agent}`, { kind: "sim", wasRevoked: before.revokedAt !== null }, store, DEMO_ACTOR);
   return creds;
+}
+
+/** The credentials a string of JSON holds, when it holds an agent's (else null: a file from another version, edited). */
+function credentialsOf(v: unknown): AgentCredentials | null {
+  const c = v as Partial<AgentCredentials> | null;
+  return c && typeof c === "object" && [c.store, c.agent, c.username, c.password].every((x) => typeof x === "string")
+    ? { store: c.store!, agent: c.agent!, username: c.username!, password: c.password! }
+    : null;
+}
+
+/** The simulated agent's credentials the single-store demo's simulator config (demo-sim.json) kept from its last start, or null. */
+export function savedSimCredentials(file: string): AgentCredentials | null {
+  try {
+    const c = JSON.parse(readFileSync(file, "utf8")) as { store?: unknown; agent?: unknown; mqtt?: { username?: unknown; password?: unknown } };
+    return credentialsOf({ store: c.store, agent: c.agent, username: c.mqtt?.username, password: c.mqtt?.password });
+  } catch {
+    return null;
+  }
+}
+
+/** The chain demo's agents' credentials kept from its last start (demo-chain-agents.jsonl), by `store/agent`. */
+export function savedChainCredentials(file: string): Map<string, AgentCredentials> {
+  const out = new Map<string, AgentCredentials>();
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return out;
+  }
+  for (const line of text.split("\n")) {
+    let c: AgentCredentials | null;
+    try {
+      c = line.trim() ? credentialsOf(JSON.parse(line)) : null;
+    } catch {
+      c = null;
+    }
+    if (c) out.set(`${c.store}/${c.agent}`, c);
+  }
+  return out;
 }
 
 /**
@@ -307,9 +352,9 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
     const first = held !== null ? await storage.aggregates.firstHour(STORE) : null;
     return first !== null ? first * 3_600_000 : now() - opts.backfillHours * 3_600_000;
   };
-  const creds = await addDemoAgent(storage, STORE, AGENT, now());
-  const tokens = await demoTokens(storage, config.dataDir, now());
   const configFile = join(config.dataDir, "demo-sim.json");
+  const creds = await addDemoAgent(storage, STORE, AGENT, now(), savedSimCredentials(configFile));
+  const tokens = await demoTokens(storage, config.dataDir, now());
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const writeSimConfig = (heldTs: number | null, leftInside: LeftInside | null = null) =>
     writeFileSync(
@@ -493,6 +538,8 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
     throw new Error(`the chain simulator could not describe its stores (footfall-edge chain --print-layouts): ${(err as Error).message}`, { cause: err });
   }
   const credentials: string[] = [];
+  const credentialsFile = join(config.dataDir, "demo-chain-agents.jsonl");
+  const savedCredentials = savedChainCredentials(credentialsFile);
   for (const s of chain.stores) {
     await layouts.load(s.store);
     if (!layouts.current(s.store, now())) {
@@ -505,7 +552,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
       // Its own opening hours, the ones its crowd comes in (the chain simulator's opens and closes).
       await setDemoHours(server, s.store, hoursCoveringCurve(openHoursCurve(s.opens, s.closes), DEMO_CLOSING_GRACE_MINUTES));
     }
-    credentials.push(JSON.stringify(await addDemoAgent(storage, s.store, s.agent, now())));
+    credentials.push(JSON.stringify(await addDemoAgent(storage, s.store, s.agent, now(), savedCredentials.get(`${s.store}/${s.agent}`))));
   }
   const first = chain.stores[0]!.store;
   const tokens = await demoTokens(storage, config.dataDir, now(), first, null);
@@ -513,7 +560,6 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   // The simulated tills' token, for every store: in a file, not on the simulator's command line (ps shows that).
   const tillsTokenFile = join(config.dataDir, "demo-chain-tills-token");
   writeFileSync(tillsTokenFile, `${tokens.tills}\n`, { mode: 0o600 });
-  const credentialsFile = join(config.dataDir, "demo-chain-agents.jsonl");
   writeFileSync(credentialsFile, credentials.join("\n") + "\n", { mode: 0o600 });
   const backfill = opts.backfillHours;
   // Each store's newest event held + 1, where its back-fill starts (the stores without any: --backfill-hours ago).
