@@ -42,6 +42,12 @@ export interface ClusterBusOptions {
   onResync(): void;
   /** How often live changes go out (default 100 ms). */
   liveEveryMs?: number;
+  /**
+   * How often the LISTEN connection is asked whether it still answers (default 30 s); one that does not answer within as
+   * long is ended and made again, with a resync. A link that dies silently (no reset: a firewall or NAT forgetting an idle
+   * connection, a network cut) otherwise leaves it open and listening for nothing, every notice lost, with no error.
+   */
+  listenCheckMs?: number;
 }
 
 export class ClusterBus {
@@ -55,6 +61,9 @@ export class ClusterBus {
   private sending: Promise<void> | null = null;
   private closed = false;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  /** The LISTEN connection's check (listenCheckMs), and whether one is under way. */
+  private readonly checkTimer: ReturnType<typeof setInterval>;
+  private checking = false;
 
   private constructor(
     private readonly pool: Pick<pg.Pool, "query">,
@@ -62,12 +71,21 @@ export class ClusterBus {
   ) {
     this.timer = setInterval(() => void this.flush(), o.liveEveryMs ?? 100);
     this.timer.unref();
+    this.checkTimer = setInterval(() => void this.check(), o.listenCheckMs ?? 30_000);
+    this.checkTimer.unref();
   }
 
   /** Listens (a connection of its own, reconnected after a loss) and sends through `pool`. */
   static async start(pool: Pick<pg.Pool, "query">, o: ClusterBusOptions): Promise<ClusterBus> {
     const bus = new ClusterBus(pool, o);
-    await bus.listen();
+    try {
+      await bus.listen();
+    } catch (err) {
+      // Not started: its timers go too.
+      clearInterval(bus.timer);
+      clearInterval(bus.checkTimer);
+      throw err;
+    }
     return bus;
   }
 
@@ -94,6 +112,34 @@ export class ClusterBus {
       return;
     }
     this.listener = client;
+  }
+
+  /**
+   * Asks the LISTEN connection a `SELECT 1`: no answer within listenCheckMs (a link gone without a reset), and it is ended,
+   * its socket destroyed (ending it politely would wait on the dead link), and made again with a resync.
+   */
+  private async check(): Promise<void> {
+    const client = this.listener;
+    if (!client || this.checking || this.closed) return;
+    this.checking = true;
+    const waitMs = this.o.listenCheckMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const answered = await Promise.race([
+        client.query("SELECT 1").then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
+      ]);
+      if (answered || this.closed || this.listener !== client) return;
+      this.o.log.warn({ waitMs }, "the cluster's LISTEN connection does not answer; making it again");
+      this.reconnect(client);
+      (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+    } finally {
+      clearTimeout(timer);
+      this.checking = false;
+    }
   }
 
   private reconnect(old: pg.Client): void {
@@ -213,6 +259,7 @@ export class ClusterBus {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.checkTimer);
     if (this.alertsSoon) clearImmediate(this.alertsSoon);
     this.alertsSoon = null;
     await this.sending;
