@@ -1165,15 +1165,15 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
         return r ? deliveryOf(r) : undefined;
       }),
     recordAttempt: (hookId, deliveryId, a, by) =>
-      write(
-        async (q) =>
-          void (await q.query(
-            `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, response_status = $5, finished_at = $6,
-               claimed_by = NULL, claimed_until = NULL
-             WHERE hook_id = $7 AND delivery_id = $8 AND ($9::text IS NULL OR claimed_by = $9)`,
-            [a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId, by ?? null],
-          )),
-      ),
+      write(async (q) => {
+        const r = await q.query(
+          `UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_error = $4, response_status = $5, finished_at = $6,
+             claimed_by = NULL, claimed_until = NULL
+           WHERE hook_id = $7 AND delivery_id = $8 AND ($9::text IS NULL OR claimed_by = $9)`,
+          [a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId, by ?? null],
+        );
+        return (r.rowCount ?? 0) > 0;
+      }),
     getDelivery: (hookId, deliveryId) =>
       read(async (q) => {
         const r = (await q.query<DeliveryRow>(`SELECT ${DELIVERY} FROM webhook_deliveries WHERE hook_id = $1 AND delivery_id = $2`, [hookId, deliveryId])).rows[0];

@@ -127,8 +127,9 @@ export function webhooksContract(test: ContractTest): void {
       expect(await s.webhooks.claim(a.id, "d1", "p", T, 150)).toMatchObject({ deliveryId: "d1" });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await s.webhooks.claim(a.id, "d1", "q", T, 60_000)).toMatchObject({ deliveryId: "d1" });
-      await s.webhooks.recordAttempt(a.id, "d1", delivered, "q");
-      await s.webhooks.recordAttempt(a.id, "d1", failed, "p");
+      expect(await s.webhooks.recordAttempt(a.id, "d1", delivered, "q")).toBe(true);
+      // Not recorded, and it says so (the dispatcher then leaves the hook's health to the outcome recorded).
+      expect(await s.webhooks.recordAttempt(a.id, "d1", failed, "p")).toBe(false);
       // Sent: not pending again (a retry would post it a third time), its log says 204.
       expect(await s.webhooks.getDelivery(a.id, "d1")).toMatchObject({ status: "delivered", responseStatus: 204, lastError: null });
       // While q still posts it, p's record neither ends q's claim nor says anything.
@@ -136,7 +137,7 @@ export function webhooksContract(test: ContractTest): void {
       expect(await s.webhooks.claim(a.id, "d2", "p", T, 150)).toMatchObject({ deliveryId: "d2" });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await s.webhooks.claim(a.id, "d2", "q", T, 60_000)).toMatchObject({ deliveryId: "d2" });
-      await s.webhooks.recordAttempt(a.id, "d2", failed, "p");
+      expect(await s.webhooks.recordAttempt(a.id, "d2", failed, "p")).toBe(false);
       expect(await s.webhooks.getDelivery(a.id, "d2")).toMatchObject({ status: "pending", attempts: 0, lastError: null });
       expect(await s.webhooks.claim(a.id, "d2", "r", T, 60_000)).toBeUndefined();
       // q's own record ends its claim.

@@ -906,9 +906,10 @@ export interface WebhooksStore {
   /**
    * Record an attempt; it ends the delivery's claim (a pending one can be claimed again when next due). With `by` (the
    * claimant that posted it), only while the claim is still `by`'s: an attempt whose claim ran out mid-post (the process
-   * stalled) and was taken by another, or already recorded by that other, is not recorded over its outcome.
+   * stalled) and was taken by another, or already recorded by that other, is not recorded over its outcome: false then
+   * (a stale attempt, whose outcome says nothing of the hook's health now), true when recorded.
    */
-  recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt, by?: string): Promise<void>;
+  recordAttempt(hookId: string, deliveryId: string, attempt: DeliveryAttempt, by?: string): Promise<boolean>;
   getDelivery(hookId: string, deliveryId: string): Promise<WebhookDelivery | undefined>;
   /**
    * The hook's deliveries, newest first (`limit`, default 100); with `before`, only those queued

@@ -298,8 +298,12 @@ export class WebhookDispatcher {
     const now = this.now();
     const attempts = d.attempts + 1;
     const o = this.options;
+    // The hook's health follows its latest outcome: an attempt whose claim ran out mid-post (this process stalled) and
+    // that another process posted since (and maybe newer deliveries after it) is not recorded, and its outcome, stale,
+    // leaves the hook's health as those newer outcomes made it (it counted as a failure of a hook that works).
+    // Counted from the hook as it is now, not as read before the post.
     if (result.ok) {
-      await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
+      const recorded = await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
         status: "delivered",
         attempts,
         nextAttemptAt: d.nextAttemptAt,
@@ -307,11 +311,12 @@ export class WebhookDispatcher {
         responseStatus: result.responseStatus,
         finishedAt: now,
       }, this.claimant);
-      if (hook.consecutiveFailures > 0 || hook.failingSince !== null)
+      const fresh = recorded ? await this.storage.webhooks.get(hook.id) : undefined;
+      if (fresh && (fresh.consecutiveFailures > 0 || fresh.failingSince !== null))
         await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: true, disabledReason: null });
     } else {
       const givenUp = attempts >= o.maxAttempts;
-      await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
+      const recorded = await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
         status: givenUp ? "given_up" : "pending",
         attempts,
         nextAttemptAt: givenUp ? d.nextAttemptAt : now + backoffMs(attempts, o, this.random),
@@ -319,25 +324,34 @@ export class WebhookDispatcher {
         responseStatus: result.responseStatus,
         finishedAt: givenUp ? now : null,
       }, this.claimant);
-      const failures = hook.consecutiveFailures + 1;
-      const since = hook.failingSince ?? now;
-      const disable = now - since >= o.disableAfterMs || failures >= o.disableAfterFailures;
-      const reason = disable
-        ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
-        : null;
-      await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: !disable, disabledReason: reason });
-      this.metrics?.webhookFailures.inc();
-      if (givenUp) this.metrics?.webhookGivenUp.inc();
-      if (disable) this.metrics?.webhooksDisabled.inc();
-      // Once per failing run (the hook worked, or had not been tried): its attempts are counted on the hook and each is in its delivery log.
-      if (failures === 1) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, err: result.error }, "webhooks: a hook's delivery failed; retrying with backoff");
-      if (disable) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
-      else if (givenUp) this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt");
+      const current = recorded ? await this.storage.webhooks.get(hook.id) : undefined;
+      if (current) await this.recordFailure(current, d, result, now, givenUp);
     }
     if (result.ok || attempts % 50 === 0) await this.storage.webhooks.prune(d.hookId, o.keepLog);
     const after = await this.storage.webhooks.getDelivery(d.hookId, d.deliveryId);
     if (after) for (const l of this.listeners) l(after);
     return "posted";
+  }
+
+  /** A failed attempt, recorded, on its hook (`hook`: as it is after the attempt was): counted, the hook disabled when it keeps failing, logged. */
+  private async recordFailure(hook: WebhookInfo, d: WebhookDelivery, result: AttemptResult, now: number, givenUp: boolean): Promise<void> {
+    const o = this.options;
+    const attempts = d.attempts + 1;
+    const failures = hook.consecutiveFailures + 1;
+    const since = hook.failingSince ?? now;
+    const disable = now - since >= o.disableAfterMs || failures >= o.disableAfterFailures;
+    const reason = disable
+      ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
+      : null;
+    // A hook an admin disabled while it was posted stays disabled, with the admin's reason.
+    await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: hook.enabled && !disable, disabledReason: reason ?? hook.disabledReason });
+    this.metrics?.webhookFailures.inc();
+    if (givenUp) this.metrics?.webhookGivenUp.inc();
+    if (disable) this.metrics?.webhooksDisabled.inc();
+    // Once per failing run (the hook worked, or had not been tried): its attempts are counted on the hook and each is in its delivery log.
+    if (failures === 1) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, err: result.error }, "webhooks: a hook's delivery failed; retrying with backoff");
+    if (disable) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
+    else if (givenUp) this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt");
   }
 
   private async post(url: string, secret: string, d: WebhookDelivery): Promise<AttemptResult> {

@@ -157,14 +157,11 @@ export class WebhooksRepo {
       .get(by, clock + leaseMs, hookId, deliveryId, now, clock);
     return r ? deliveryOf(r) : undefined;
   }
-  recordAttempt(hookId: string, deliveryId: string, a: DeliveryAttempt, by?: string): void {
-    this.db
-      .prepare(
-        `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, response_status = ?, finished_at = ?,
+  recordAttempt(hookId: string, deliveryId: string, a: DeliveryAttempt, by?: string): boolean {
+    const sql = `UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, response_status = ?, finished_at = ?,
            claimed_by = NULL, claimed_until = NULL
-         WHERE hook_id = ? AND delivery_id = ? AND (? IS NULL OR claimed_by = ?)`,
-      )
-      .run(a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId, by ?? null, by ?? null);
+         WHERE hook_id = ? AND delivery_id = ? AND (? IS NULL OR claimed_by = ?)`;
+    return this.db.prepare(sql).run(a.status, a.attempts, a.nextAttemptAt, a.lastError, a.responseStatus, a.finishedAt, hookId, deliveryId, by ?? null, by ?? null).changes > 0;
   }
   getDelivery(hookId: string, deliveryId: string): WebhookDelivery | undefined {
     const r = this.db.prepare<[string, string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE hook_id = ? AND delivery_id = ?`).get(hookId, deliveryId);
