@@ -5,6 +5,7 @@ import { firstKeptHour } from "../chain/counts.js";
 import { entranceNotCounted, storeNotCounted } from "../chain/outages.js";
 import { AliasQuery, aliasedPathReport } from "./funnels.js";
 import { zonesNotCountedNow, withTracking } from "../analytics/zone-tracking.js";
+import { askedInterval, BucketParam, IntervalParam } from "./bucket-names.js";
 import { httpError } from "./http-errors.js";
 import { DwellBody, NoQuery, OccupancyBody, PathsBody, RangeQuery, StoreParams, TrafficBody, errorResponses } from "./schemas.js";
 
@@ -65,7 +66,8 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const TrafficQuery = Type.Composite([
     RangeQuery,
-    Type.Object({ bucket: Type.Optional(Type.Unsafe<Bucket>(Type.String({ enum: ["hour", "day"], default: "hour", description: "hour or day, in the store's time zone" }))) }),
+    // interval= too, as GET /counts names it (1h, 1d): the same buckets.
+    Type.Object({ bucket: Type.Optional(BucketParam), interval: Type.Optional(IntervalParam) }),
   ]);
   app.get("/traffic", {
     config: viewer,
@@ -73,7 +75,9 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const { id: store, layout } = req.store!;
       const range = req.range!;
-      const bucket = req.query.bucket ?? "hour";
+      const interval = askedInterval(req.query, "1h");
+      if (interval === "15m") throw httpError(400, "querystring/interval: traffic is counted by the hour or the day (interval=1h or 1d, bucket=hour or day); 15-minute counts are GET /api/v1/stores/:store/counts?interval=15m");
+      const bucket: Bucket = interval === "1d" ? "day" : "hour";
       if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
       const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
       // The open hours nobody counted the entrance (the overview's and the digests' rule), read beside the buckets.

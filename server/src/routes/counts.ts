@@ -6,6 +6,8 @@ import { Type } from "@sinclair/typebox";
 import { firstKeptHour, serializeCounts, storeCounts, COUNTS_INTERVALS, type CountsInterval, type CountsRow, type CountsSubject } from "../chain/counts.js";
 import { mayAccessStore } from "../plugins/auth.js";
 import { GroupParams } from "./chain-schemas.js";
+import type { Bucket } from "@footfall/core";
+import { askedInterval, BucketParam } from "./bucket-names.js";
 import { httpError } from "./http-errors.js";
 import { StoreParams, errorResponses } from "./schemas.js";
 import { parseRange } from "./times.js";
@@ -13,7 +15,9 @@ import { parseRange } from "./times.js";
 export const CountsQuery = Type.Object({
   from: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms (default: a day before `to`)", maxLength: 40 })),
   to: Type.Optional(Type.String({ description: "ISO 8601 or epoch ms (default: now)", maxLength: 40 })),
-  interval: Type.Optional(Type.Unsafe<CountsInterval>(Type.String({ enum: [...COUNTS_INTERVALS], default: "1h", description: "15m needs raw events (within FOOTFALL_RETENTION_DAYS); 1h and 1d come from the rollups" }))),
+  interval: Type.Optional(Type.Unsafe<CountsInterval>(Type.String({ enum: [...COUNTS_INTERVALS], description: "default 1h (or bucket=); 15m needs raw events (within FOOTFALL_RETENTION_DAYS); 1h and 1d come from the rollups" }))),
+  /** As GET /traffic names it: hour is interval=1h, day 1d (both given, they must agree). */
+  bucket: Type.Optional(BucketParam),
   format: Type.Optional(Type.Unsafe<"json" | "csv">(Type.String({ enum: ["json", "csv"], description: "default: JSON, or CSV when Accept asks for text/csv" }))),
 });
 
@@ -109,7 +113,7 @@ export const countsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const q = req.query as Record<string, string | undefined>;
     const now = services.now();
     const range = parseRange(q, now);
-    const interval = (q.interval ?? "1h") as CountsInterval;
+    const interval = askedInterval(q as { bucket?: Bucket; interval?: CountsInterval }, "1h");
     if (interval === "15m" && range.to - range.from > 93 * 86_400_000) throw httpError(400, `querystring/interval: ${MAX_ROWS_HINT}`);
     const csv = q.format === "csv" || (q.format === undefined && /\btext\/csv\b/.test(req.headers.accept ?? ""));
     const rawSince = services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
