@@ -54,20 +54,29 @@ for (const [db, PORT] of [
     };
 
     /**
-     * 09:10 it counts 3 in; at 10:15 the agent stops (its offline status) and a new one starts
-     * `off` later (its status: counting since its start); nobody crosses from 09:10 to 12:00.
+     * 09:10 the agent counts 3 in (delivered); at `offAt` it stops (its offline status), or with `powerCut` its
+     * link drops (the broker sends its will); resolves once its offline span is open. Nobody crosses after 09:10.
      */
-    async function restart(off: number, opts: { powerCut?: boolean } = {}): Promise<void> {
+    async function countThenOff(offAt: number, opts: { powerCut?: boolean } = {}) {
       const credentials = await setUp();
       const first = await rig.startAgent(credentials);
       now = T0 + 10 * MIN;
       first.source.cross(now, 3, 0);
       await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
-      now = T0 + H + 15 * MIN;
+      now = offAt;
       // A power cut: its link drops (the broker sends its will), the box is gone; else a clean stop (its offline status).
       if (opts.powerCut) rig.proxy.cut();
       else await first.agent.stop();
       await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      return { credentials, first };
+    }
+
+    /**
+     * 09:10 it counts 3 in; at 10:15 the agent stops (its offline status) and a new one starts
+     * `off` later (its status: counting since its start); nobody crosses from 09:10 to 12:00.
+     */
+    async function restart(off: number, opts: { powerCut?: boolean } = {}): Promise<void> {
+      const { credentials, first } = await countThenOff(T0 + H + 15 * MIN, opts);
       if (opts.powerCut) await first.agent.stop();
       now += off;
       rig.proxy.restore();
@@ -95,14 +104,7 @@ for (const [db, PORT] of [
     });
 
     it("an agent stopped 2 minutes ago and still off: its hour is not counted (an outage going on is not short)", async () => {
-      const credentials = await setUp();
-      const first = await rig.startAgent(credentials);
-      now = T0 + 10 * MIN;
-      first.source.cross(now, 3, 0);
-      await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
-      now = T0 + H + 15 * MIN;
-      await first.agent.stop();
-      await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      await countThenOff(T0 + H + 15 * MIN);
       now = T0 + H + 17 * MIN;
       const res = await rig.t.get(`/api/v1/stores/shop/traffic?from=${T0}&to=${now}&bucket=hour`);
       expect(res.status, res.text).toBe(200);
@@ -110,14 +112,7 @@ for (const [db, PORT] of [
     });
 
     it("an agent stopped at 10:57 and still off at 11:30: hour 10, over, reads as it will once the agent is back (3 minutes: counted)", async () => {
-      const credentials = await setUp();
-      const first = await rig.startAgent(credentials);
-      now = T0 + 10 * MIN;
-      first.source.cross(now, 3, 0);
-      await waitFor("the first count delivered", async () => (await traffic()).buckets.reduce((n, b) => n + b.enters, 0) === 3, { timeoutMs: 30_000 });
-      now = T0 + H + 57 * MIN;
-      await first.agent.stop();
-      await waitFor("the offline span", async () => (await spans()).some((s) => s.to === null), { timeoutMs: 30_000 });
+      const { credentials } = await countThenOff(T0 + H + 57 * MIN);
       // 09:00-11:00 read at 11:30 (a digest of hours over), the agent still off: hour 10 has 3 minutes of it.
       const pastHours = `/api/v1/stores/shop/traffic?from=${T0}&to=${T0 + 2 * H}&bucket=hour`;
       now = T0 + 2 * H + 30 * MIN;
