@@ -12,6 +12,7 @@ import { BROKER_USERS_FILE, DEFAULT_HA_USERNAME, isBrokerUserName, mosquittoFile
 import { VERSION } from "./version.js";
 import type { Logger } from "./log.js";
 import { openStorage } from "./storage.js";
+import type { PgStorage } from "./storage-pg/adapter.js";
 import { DATABASE_FILE, noDatabaseMessage } from "./db/database.js";
 import { AGENT_LIST_STATUSES, agentJsonLines, agentListOpened, agentTable, emptyListMessage, storesWithoutAgents } from "./agent-list-format.js";
 import { storedOpening } from "./analytics/zone-tracking.js";
@@ -536,7 +537,7 @@ const digest = program
   .description("the scheduled e-mail digests (Admin > Digests): list them, preview one, send one now")
   .addHelpText(
     "after",
-    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL, else the address\nthe server running on the data folder links to, else this host's name and FOOTFALL_HTTP_PORT (said on stderr).\nsend posts a digest's webhook delivery at once itself (signed, as a server does; one process posts it, not twice);\nif the receiver fails, a server retries it (within its next digest check, FOOTFALL_DIGEST_CHECK_MS, 60 s by default,\nor when one starts if none runs); send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
+    "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL, else the address\nthe server running on the data folder links to (PostgreSQL: the servers running on the database, as they note it there),\nelse this host's name and FOOTFALL_HTTP_PORT (said on stderr).\nsend posts a digest's webhook delivery at once itself (signed, as a server does; one process posts it, not twice);\nif the receiver fails, a server retries it (within its next digest check, FOOTFALL_DIGEST_CHECK_MS, 60 s by default,\nor when one starts if none runs); send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
   );
 /** The period option of preview and send: a local date, YYYY-MM-DD (the digest's failedPeriod, to send it again). */
 const digestPeriod = (v: string) => {
@@ -560,6 +561,15 @@ digest
       process.stdout.write(digestTable(digests, hooks));
     }, undefined, { existing: true });
   });
+/**
+ * The address the servers running on the database link to, for `footfall digest preview|send`'s links: a SQLite data
+ * folder's server notes it in footfall.public-url (null: none runs); PostgreSQL's servers in the database (each running one's).
+ */
+async function linksNoted(storage: Storage, config: ServerConfig): Promise<string | string[] | null> {
+  if (!config.databaseUrl) return (await import("./backup.js")).runningServerPublicUrl(config.dataDir);
+  const { serverAddresses } = await import("./digests/addresses.js");
+  return serverAddresses((storage as PgStorage).pool);
+}
 digest
   .command("preview")
   .description("print the digest send would send now (or of --period), built but not sent: subject, recipients, the text; needs no mail server")
@@ -568,11 +578,10 @@ digest
   .option("--json", "print {id, period, subject, recipients, webhook, text, mailProblem, webhookBody} as JSON (the API's preview, without the chart)")
   .action(async (digestId: string, opts: { period?: string; json?: boolean }) => {
     const { digestById, digestHookName, digestLinkEnv, digestServices, previewDigest } = await import("./digests/cli.js");
-    const { runningServerPublicUrl } = await import("./backup.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
       // Its links are the running server's (the address it recorded), or the guess said on stderr.
-      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir), Boolean(config.databaseUrl));
+      const links = digestLinkEnv(process.env, await linksNoted(storage, config), Boolean(config.databaseUrl));
       const p = await previewDigest(digestServices(storage, config), await digestById(storage, digestId), opts.period, links.env);
       if (links.warning) process.stderr.write(`footfall: ${links.warning}\n`);
       const { chartPng: _chart, ...shown } = p;
@@ -589,12 +598,12 @@ digest
   .option("--period <date>", "the local date the period starts on, YYYY-MM-DD (its failedPeriod, to send it again)", digestPeriod)
   .action(async (digestId: string, opts: { period?: string }) => {
     const { digestById, digestLinkEnv, digestServices, postDigestWebhook, sendDigestNow, sentWebhookWords } = await import("./digests/cli.js");
-    const { runningServerPid, runningServerPublicUrl } = await import("./backup.js");
+    const { runningServerPid } = await import("./backup.js");
     const config = configFromEnv();
     await withStorage(async (storage) => {
       const d = await digestById(storage, digestId);
       // Its links are the running server's (the address it recorded), or the guess said on stderr.
-      const links = digestLinkEnv(process.env, config.databaseUrl ? null : runningServerPublicUrl(config.dataDir), Boolean(config.databaseUrl));
+      const links = digestLinkEnv(process.env, await linksNoted(storage, config), Boolean(config.databaseUrl));
       const sent = await sendDigestNow(digestServices(storage, config), d, opts.period, links.env);
       if (links.warning) process.stderr.write(`footfall: ${links.warning}\n`);
       await auditSystem(storage, Date.now(), "digest.send", d.id, { period: sent.period, recipients: sent.recipients, webhook: sent.webhook }, d.scope === "store" ? d.target : null);

@@ -3,6 +3,7 @@ import { COUNTING_SINCE_METRIC, countingSinceOf, DEFAULT_CLOCK_WARN_MS, spanEnd,
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { publicUrl } from "./digests/links.js";
+import { noteServerAddress } from "./digests/addresses.js";
 import { prepareDataDir } from "./db/database.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp, type FootfallApp } from "./app.js";
@@ -587,6 +588,11 @@ export async function startHalf(
   }
   evaluator.start();
   hoursKeeper.start();
+  // PostgreSQL: the address its digests link to, noted in the database for `footfall digest` run on it (a SQLite folder's is in footfall.public-url).
+  const addressNote =
+    pg && !ingestHalf
+      ? await noteServerAddress(pg.pool, publicUrl(), (err) => log.warn({ err: err.message }, "could not note the address digests link to in the database: `footfall digest` there says its links are a guess"))
+      : null;
   log.info(
     {
       http: ingestHalf ? "(the front's)" : httpUrl,
@@ -635,6 +641,7 @@ export async function startHalf(
         await evaluator.close();
         await webhooks.stop();
         await hoursKeeper.close();
+        await addressNote?.stop();
         // The live hub's close closes the HTTP server (Socket.IO is attached to it), so the grace starts before it.
         await withHttpGrace(app, async () => {
           await hub?.close();

@@ -2,6 +2,7 @@ import { AGGREGATES_SQL } from "../aggregates/schema.js";
 import { STORE_ROLLUPS_SQL } from "../aggregates/store-rollups.js";
 import { ADMIN_SQL, DIGEST_RESENDS_SQL, DIGEST_RETRY_SQL, DIGEST_WEBHOOK_SQL } from "./repos/admin.js";
 import { DELIVERY_CLAIM_SQL } from "./repos/webhooks.js";
+import { SERVER_ADDRESSES_SQL } from "../digests/addresses.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_SQL, HOURS_VERSIONS_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_SQL } from "../routes/forecast-store.js";
@@ -352,5 +353,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 29,
     name: "a webhook delivery's claim (who posts it, until when), so of the servers of a chain and `footfall digest send` one posts it",
     sql: DELIVERY_CLAIM_SQL,
+  },
+  {
+    version: 30,
+    name: "the address each server's digests link to (PostgreSQL's servers; here nothing: footfall.public-url says it)",
+    sql: SERVER_ADDRESSES_SQL,
   },
 ];

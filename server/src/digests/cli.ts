@@ -16,6 +16,7 @@ import { servicesWithoutServer } from "../services-without-server.js";
 import type { Digest, Storage } from "../storage/types.js";
 import { WebhookDispatcher, type DeliverNowOutcome } from "../webhooks/dispatcher.js";
 import { webhookOptionsFromEnv } from "../webhooks/wire.js";
+import { FRESH_MS } from "./addresses.js";
 import { publicUrl } from "./links.js";
 import { DigestScheduler, type MailFailure, type SendResult } from "./scheduler.js";
 
@@ -61,17 +62,28 @@ export function digestTable(digests: readonly Digest[], hookUrls: ReadonlyMap<st
 
 /**
  * The environment `footfall digest preview|send` build the digest with, so that its links are the server's: without
- * FOOTFALL_PUBLIC_URL, the address the server running on the data folder recorded (`running`: backup.ts
- * runningServerPublicUrl; null: none runs, or the database is PostgreSQL's, `onPostgres`); when it cannot know, the guess
- * (this host's name and FOOTFALL_HTTP_PORT, 8080 by default) and a warning that says why and what to set.
+ * FOOTFALL_PUBLIC_URL, the address the servers running on the database noted (`running`: on a SQLite data folder,
+ * backup.ts runningServerPublicUrl, null when none runs; on PostgreSQL, `onPostgres`, ./addresses.ts serverAddresses, the
+ * addresses of the servers running on it, several when they differ: the first, said on stderr); when it cannot know, the
+ * guess (this host's name and FOOTFALL_HTTP_PORT, 8080 by default) and a warning that says why and what to set.
  */
-export function digestLinkEnv(env: NodeJS.ProcessEnv, running: string | null, onPostgres = false): { env: NodeJS.ProcessEnv; warning: string | null } {
+export function digestLinkEnv(env: NodeJS.ProcessEnv, running: string | readonly string[] | null, onPostgres = false): { env: NodeJS.ProcessEnv; warning: string | null } {
   if (env.FOOTFALL_PUBLIC_URL) return { env, warning: null };
-  if (running) return { env: { ...env, FOOTFALL_PUBLIC_URL: running }, warning: null };
+  const noted = running === null ? [] : typeof running === "string" ? [running] : [...new Set(running)];
+  const set = "set FOOTFALL_PUBLIC_URL to the address users open the UI at";
+  if (noted.length === 1) return { env: { ...env, FOOTFALL_PUBLIC_URL: noted[0] }, warning: null };
+  if (noted.length > 1)
+    return {
+      env: { ...env, FOOTFALL_PUBLIC_URL: noted[0] },
+      warning: `links use ${noted[0]}, one of the addresses the servers running on this database link to (${noted.join(", ")}: they differ, each its own FOOTFALL_PUBLIC_URL or host name): ${set}`,
+    };
   const guess = publicUrl(env);
+  const why = onPostgres
+    ? `no server running on this PostgreSQL database noted its address in the last ${FRESH_MS / 1000} s`
+    : "no running server on this data folder says its address";
   return {
     env,
-    warning: `links use ${guess} (this host's name and ${env.FOOTFALL_HTTP_PORT ? "FOOTFALL_HTTP_PORT" : "the default port 8080"}; ${onPostgres ? "the CLI cannot ask the servers of a PostgreSQL database their address" : "no running server on this data folder says its address"}): set FOOTFALL_PUBLIC_URL to the address users open the UI at`,
+    warning: `links use ${guess} (this host's name and ${env.FOOTFALL_HTTP_PORT ? "FOOTFALL_HTTP_PORT" : "the default port 8080"}; ${why}): ${set}`,
   };
 }
 

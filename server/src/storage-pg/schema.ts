@@ -26,6 +26,7 @@
 import { ADMIN_PG_SQL, DIGEST_RETRY_PG_SQL } from "./admin.js";
 import { DIGEST_RESENDS_SQL, DIGEST_WEBHOOK_SQL } from "../db/repos/admin.js";
 import { DELIVERY_CLAIM_PG_SQL } from "../db/repos/webhooks.js";
+import { SERVER_ADDRESSES_PG_SQL } from "../digests/addresses.js";
 import { ALERTS_NOTIFIED_SQL, ALERTS_PG_SQL, HOURS_VERSIONS_PG_SQL } from "../alerts/store.js";
 import { ACCURACY_AUDITS_PG_SQL } from "../audits/store.js";
 import { FORECAST_MODELS_PG_SQL } from "../routes/forecast-store.js";
@@ -46,7 +47,7 @@ export type TimePartitionedTable = keyof typeof TIME_PARTITIONED;
 // store's hooks) and stay small (the log is pruned per hook).
 export const REFERENCE_TABLES = ["stores", "agents", "tokens", "experiments", "store_groups", "store_group_members", "webhooks", "webhook_deliveries", "audit_log", "digests"] as const;
 /** Tables of the cluster's own bookkeeping (leases, servers): on Citus, local to the coordinator. */
-export const CLUSTER_TABLES = ["cluster_servers", "shard_leases"] as const;
+export const CLUSTER_TABLES = ["cluster_servers", "shard_leases", "server_addresses"] as const;
 
 const K = 'text COLLATE "C" NOT NULL';
 
@@ -554,5 +555,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 29,
     name: "a webhook delivery's claim (who posts it, until when), so of the servers of a chain and `footfall digest send` one posts it",
     sql: DELIVERY_CLAIM_PG_SQL,
+  },
+  {
+    version: 30,
+    name: "the address each server's digests link to, so that `footfall digest` on the database links the same",
+    sql: SERVER_ADDRESSES_PG_SQL,
   },
 ];
