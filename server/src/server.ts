@@ -4,7 +4,7 @@ import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { publicUrl } from "./digests/links.js";
 import { noteServerAddress } from "./digests/addresses.js";
-import { prepareDataDir } from "./db/database.js";
+import { logMigration, prepareDataDir } from "./db/database.js";
 import { AnalyticsRegistry } from "./analytics/registry.js";
 import { buildApp, type FootfallApp } from "./app.js";
 import { ignoredSettings, type ServerConfig } from "./config.js";
@@ -187,6 +187,7 @@ export async function startHalf(
       databaseBack();
     },
     onWarn: (message) => log.warn(message),
+    onMigration: (e) => logMigration(log, e),
   }).catch((err: unknown) => {
     releaseDataDir();
     throw err;

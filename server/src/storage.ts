@@ -6,6 +6,7 @@
 import { openSqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/types.js";
 import type { PgLinkEvent } from "./storage-pg/pool.js";
+import type { MigrationEvent } from "./db/database.js";
 
 export type * from "./storage/types.js";
 export { ROLES } from "./storage/types.js";
@@ -28,6 +29,8 @@ export interface OpenStorageOptions {
   ingestNice?: number;
   /** PostgreSQL: what the operator should know that does not stop the storage (the extension above missing). */
   onWarn?: (message: string) => void;
+  /** SQLite: each step of the schema migrations a start applies (the server logs an upgrade's progress). */
+  onMigration?: (e: MigrationEvent) => void;
 }
 
 /** Open the storage: PostgreSQL when `databaseUrl` is given, else the SQLite database of a data folder (created when new, migrations applied). */
@@ -45,5 +48,5 @@ export async function openStorage(dataDir: string, opts: OpenStorageOptions = {}
       ...(opts.onWarn ? { onWarn: opts.onWarn } : {}),
     });
   }
-  return openSqliteStorage(dataDir);
+  return openSqliteStorage(dataDir, opts.onMigration ? { onMigration: opts.onMigration } : {});
 }

@@ -44,7 +44,40 @@ export function noDatabaseMessage(dataDir: string, next = "A server started with
   return `no Footfall database in ${folder} (FOOTFALL_DATA_DIR): is it the right folder? ${next}`;
 }
 
-export function openDatabase(dataDir: string, file = DATABASE_FILE): Db {
+/** How the schema migrations of a start went, for the server's log (an upgrade over many versions can take minutes). */
+export type MigrationEvent =
+  | { kind: "begin"; from: number; to: number; count: number }
+  | { kind: "applied"; from: number; version: number; name: string; step: number; of: number; ms: number }
+  | { kind: "end"; from: number; to: number; count: number; ms: number };
+
+/**
+ * The server's log lines for {@link MigrationEvent}s: an upgrade of an existing database says what it will do before the
+ * first migration (so a long one does not look like a hung start), each migration as it is applied, and the end; a new
+ * database says only that it was created at the current version (at debug, each step).
+ */
+export function logMigration(log: { info: (obj: object, msg: string) => void; debug: (obj: object, msg: string) => void }, e: MigrationEvent): void {
+  const upgrade = (from: number) => from > 0;
+  if (e.kind === "begin") {
+    if (upgrade(e.from))
+      log.info(
+        { from: e.from, to: e.to, migrations: e.count },
+        `upgrading the database from schema version ${e.from} to ${e.to}: ${e.count} migration${e.count === 1 ? "" : "s"}, each logged as it is applied (on a big database this may take minutes: let it finish)`,
+      );
+    return;
+  }
+  if (e.kind === "applied") {
+    // An upgrade's steps are its progress; a new database's are no news.
+    const line = { version: e.version, step: e.step, of: e.of, ms: e.ms };
+    const msg = `schema migration ${e.version} applied (${e.step} of ${e.of}, ${e.ms} ms): ${e.name}`;
+    return upgrade(e.from) ? log.info(line, msg) : log.debug(line, msg);
+  }
+  log.info(
+    { from: e.from, to: e.to, migrations: e.count, ms: e.ms },
+    upgrade(e.from) ? `database upgraded from schema version ${e.from} to ${e.to} in ${e.ms} ms` : `new database created at schema version ${e.to}`,
+  );
+}
+
+export function openDatabase(dataDir: string, file = DATABASE_FILE, opts: { onMigration?: (e: MigrationEvent) => void } = {}): Db {
   const synchronous = synchronousMode();
   prepareDataDir(dataDir);
   const path = join(dataDir, file);
@@ -65,7 +98,7 @@ export function openDatabase(dataDir: string, file = DATABASE_FILE): Db {
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma("foreign_keys = ON");
     db.pragma("cache_size = -65536");
-    migrate(db);
+    migrate(db, MIGRATIONS, opts.onMigration);
     return db;
   } catch (err) {
     try {
@@ -190,7 +223,7 @@ export function explainSqliteError(err: unknown, path: string): unknown {
  * A database newer than this server is refused (as on PostgreSQL): an older server would write it
  * without what the newer migrations keep up to date.
  */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, onMigration?: (e: MigrationEvent) => void): number {
   const version = () => db.pragma("user_version", { simple: true }) as number;
   const listed = (v: number) => db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(v) !== undefined;
   const hasList = () => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
@@ -211,16 +244,22 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
       "ENEWER",
     );
   let applied = 0;
-  for (const m of migrations) {
-    if (done.has(m.version)) continue;
-    db.transaction(() => {
-      if (listed(m.version)) return;
+  const pending = migrations.filter((m) => !done.has(m.version));
+  const began = Date.now();
+  if (pending.length > 0) onMigration?.({ kind: "begin", from: newest, to: known, count: pending.length });
+  for (const m of pending) {
+    const start = Date.now();
+    const did = db.transaction(() => {
+      if (listed(m.version)) return false;
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Date.now());
       if (m.version > version()) db.pragma(`user_version = ${m.version}`);
       applied++;
+      return true;
     }).immediate();
+    if (did) onMigration?.({ kind: "applied", from: newest, version: m.version, name: m.name, step: applied, of: pending.length, ms: Date.now() - start });
   }
+  if (pending.length > 0) onMigration?.({ kind: "end", from: newest, to: Math.max(newest, known), count: applied, ms: Date.now() - began });
   return applied;
 }
 

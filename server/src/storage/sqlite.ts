@@ -11,7 +11,7 @@
  * one connection they may see the writes of a transaction still open (SQLite's isolation within a
  * connection), which the ingest path commits within the same turn of the event loop.
  */
-import { openDatabase, type Db } from "../db/database.js";
+import { openDatabase, type Db, type MigrationEvent } from "../db/database.js";
 import { AgentsRepo } from "../db/repos/agents.js";
 import { DepartmentsRepo } from "../db/repos/departments.js";
 import { EventsRepo } from "../db/repos/events.js";
@@ -419,7 +419,7 @@ async function savepoint<T>(core: SqliteCore, tx: TxState, storage: Storage, fn:
  * Open (and create) the SQLite database in `dataDir` (WAL, migrations applied) as a {@link Storage}.
  * A folder or file that cannot be used throws a StorageError (../db/database.ts) at once.
  */
-export function openSqliteStorage(dataDir: string): Storage {
-  const core = new SqliteCore(openDatabase(dataDir));
+export function openSqliteStorage(dataDir: string, opts: { onMigration?: (e: MigrationEvent) => void } = {}): Storage {
+  const core = new SqliteCore(openDatabase(dataDir, undefined, opts));
   return bind(core, rootRunner(core), null);
 }
