@@ -31,4 +31,15 @@ describe("connectionHint", () => {
     expect(connectionHint(err("Connection refused: Bad username or password", 4), "mqtt://b:1883")).toMatch(/footfall agent add/);
     expect(connectionHint(err("connect ECONNREFUSED", "ECONNREFUSED"), "mqtt://b:1883")).toMatch(/is the broker running/);
   });
+  it("names the environment variables that win over the config file's login and URL", () => {
+    // An agent run as the README says (FOOTFALL_MQTT_USERNAME=... FOOTFALL_MQTT_PASSWORD=... footfall-edge sim --config
+    // edge/examples/sim.json) was told to check mqtt.username and mqtt.password, which its config file does not hold.
+    expect(connectionHint(err("Connection refused: Bad username or password", 4), "mqtt://b:1883")).toContain(
+      "check mqtt.username and mqtt.password, or FOOTFALL_MQTT_USERNAME and FOOTFALL_MQTT_PASSWORD, which win over them",
+    );
+    expect(connectionHint(err("Connection refused: Not authorized", 5), "mqtt://b:1883")).toContain("FOOTFALL_MQTT_PASSWORD");
+    expect(connectionHint(err("connect ECONNREFUSED 127.0.0.1:20489", "ECONNREFUSED"), "mqtt://localhost:20489")).toBe(
+      "is the broker running, and is mqtt.url right (or FOOTFALL_MQTT_URL, which wins over it)?",
+    );
+  });
 });

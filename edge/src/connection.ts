@@ -54,10 +54,12 @@ export function connectionHint(err: unknown, url: string): string {
 function hint(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (isLoginRefusedCode(code)) {
-    return "check mqtt.username and mqtt.password: use the credentials printed by `footfall agent add` for this store and agent";
+    // The login may come from the environment, which wins over the config file: name both, or an operator who set the
+    // variables reads a config file that does not hold the login that failed.
+    return "check mqtt.username and mqtt.password, or FOOTFALL_MQTT_USERNAME and FOOTFALL_MQTT_PASSWORD, which win over them: use the credentials printed by `footfall agent add` for this store and agent";
   }
   if (code === 2 || code === 133) return "the broker rejected the client id: it may limit client id length (Aedes: maxClientsIdLength)";
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ETIMEDOUT") return "is the broker running and is mqtt.url right?";
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ETIMEDOUT") return "is the broker running, and is mqtt.url right (or FOOTFALL_MQTT_URL, which wins over it)?";
   return "will retry";
 }
 
