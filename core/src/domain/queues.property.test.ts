@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { layoutProblems, queuesOf, type Zone } from "../protocol/layout.js";
 import { localTime } from "./calendar.js";
-import { abandonmentRate, busyMs, estimateWait, queueOutcomes, waitByWeekdayHour, waitStats, type QueueVisit } from "./queues.js";
+import { abandonmentRate, busyMs, estimateWait, foldSteps, queueJoinsOf, queueOutcomes, waitByWeekdayHour, waitStats, type QueueVisit } from "./queues.js";
 
 const RUNS = { numRuns: 300 };
 
@@ -287,5 +287,78 @@ describe("layout: queueFor", () => {
     expect(layoutProblems(layout([z("line", "queue", 0, "nowhere")]))).toEqual([expect.stringMatching(/^\/zones\/0\/queueFor: .*"nowhere", which is not a zone/)]);
     expect(layoutProblems(layout([z("a", "queue", 0, "b"), z("b", "queue", 2, "a")]))[0]).toMatch(/^\/zones\/0\/queueFor: .*itself a queue/);
     expect(layoutProblems(layout([z("till", "checkout", 0, "till")]))).toEqual([expect.stringMatching(/^\/zones\/0\/queueFor: zone "till" is of kind "checkout"/)]);
+  });
+});
+
+describe("queueJoinsOf", () => {
+  const HOUR = 3_600_000;
+  const queues = [{ zone: "q", queueFor: "till" }];
+  /** A shopper's visits in enter order: zones with repeats, minutes apart (so a trip spans hours). */
+  const rawTrip = fc
+    .record({
+      start: fc.integer({ min: 0, max: 48 * 60 }),
+      steps: fc.array(fc.record({ zone: fc.constantFrom("q", "till", "a", "b"), gapMin: fc.integer({ min: 0, max: 50 }) }), { minLength: 1, maxLength: 12 }),
+      ongoing: fc.boolean(),
+    })
+    .map(({ start, steps, ongoing }) => {
+      let t = start * 60_000;
+      return { ongoing, visits: steps.map((s) => ({ zone: s.zone, enterTs: (t += s.gapMin * 60_000) })) };
+    });
+
+  /** The rule spelled out on the raw visits: each run of the queue is a join at its first visit's enter; the next other zone decides it. */
+  function reference(trips: readonly { ongoing: boolean; visits: readonly { zone: string; enterTs: number }[] }[]) {
+    const byHour = new Map<number, { served: number; abandoned: number; pending: number }>();
+    for (const { ongoing, visits } of trips) {
+      for (let i = 0; i < visits.length; i++) {
+        if (visits[i]!.zone !== "q" || (i > 0 && visits[i - 1]!.zone === "q")) continue;
+        let j = i;
+        while (j < visits.length && visits[j]!.zone === "q") j++;
+        const outcome = j < visits.length ? (visits[j]!.zone === "till" ? "served" : "abandoned") : ongoing ? "pending" : "abandoned";
+        const hour = Math.floor(visits[i]!.enterTs / HOUR);
+        const c = byHour.get(hour) ?? { served: 0, abandoned: 0, pending: 0 };
+        c[outcome]++;
+        byHour.set(hour, c);
+      }
+    }
+    return byHour;
+  }
+
+  it("counts each join in the hour the shopper joined the queue, with the outcome the next zone gives", () => {
+    fc.assert(
+      fc.property(fc.array(rawTrip, { maxLength: 15 }), (trips) => {
+        const joins = queueJoinsOf(
+          trips.map((t) => ({ ...foldSteps(t.visits), ongoing: t.ongoing })),
+          queues,
+        );
+        const byHour = new Map<number, { served: number; abandoned: number; pending: number }>();
+        for (const j of joins) {
+          const hour = Math.floor(j.joinTs / HOUR);
+          const c = byHour.get(hour) ?? { served: 0, abandoned: 0, pending: 0 };
+          c[j.outcome]++;
+          byHour.set(hour, c);
+        }
+        expect(byHour).toEqual(reference(trips));
+      }),
+      RUNS,
+    );
+  });
+
+  it("adds up to queueOutcomes over the same paths", () => {
+    fc.assert(
+      fc.property(fc.array(rawTrip, { maxLength: 15 }), (trips) => {
+        const steps = trips.map((t) => ({ ...foldSteps(t.visits), ongoing: t.ongoing }));
+        const joins = queueJoinsOf(steps, queues);
+        const o = queueOutcomes(steps, queues).get("q")!;
+        const n = (k: string) => joins.filter((j) => j.outcome === k).length;
+        expect({ joins: joins.length, served: n("served"), abandoned: n("abandoned"), pending: n("pending") }).toEqual(o);
+      }),
+      RUNS,
+    );
+  });
+
+  it("counts a trip begun at 10:50 that joins at 11:05 in 11:00, not 10:00", () => {
+    const t0 = 10 * HOUR;
+    const [j] = queueJoinsOf([foldSteps([{ zone: "a", enterTs: t0 + 50 * 60_000 }, { zone: "q", enterTs: t0 + 65 * 60_000 }, { zone: "till", enterTs: t0 + 70 * 60_000 }])], queues);
+    expect(j).toEqual({ zone: "q", joinTs: t0 + 65 * 60_000, outcome: "served" });
   });
 });

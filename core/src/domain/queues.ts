@@ -342,6 +342,55 @@ export function queueOutcomes(
   return out;
 }
 
+/** A trip's path with the time each step began: `enters[i]` is the enter of the first visit of the run `zones[i]` folds. */
+export interface TripSteps {
+  zones: readonly string[];
+  enters: readonly number[];
+}
+
+/**
+ * A trip's visits (zone and enter, in enter order) folded as a path is (immediate repeats folded,
+ * A, A, B -> A, B), each step keeping when it began: the enter of its run's first visit.
+ */
+export function foldSteps(visits: readonly { zone: string; enterTs: number }[]): TripSteps {
+  const zones: string[] = [];
+  const enters: number[] = [];
+  for (const v of visits) {
+    if (zones.length > 0 && zones[zones.length - 1] === v.zone) continue;
+    zones.push(v.zone);
+    enters.push(v.enterTs);
+  }
+  return { zones, enters };
+}
+
+/** One join of a queue: when the shopper joined it (the step's enter) and how it ended. */
+export interface QueueJoin {
+  zone: string;
+  joinTs: number;
+  outcome: "served" | "abandoned" | "pending";
+}
+
+/**
+ * Every join of a queue in trips' paths with its time, by the rule of {@link queueOutcomes} (the
+ * `queueFor` zone next: served; another zone next, or the end of a finished trip: abandoned; the
+ * end of a trip that may still go on: pending). A join's time is the enter of its step, not the
+ * trip's start: the queue figures by hour count a shopper in the hour they joined the line.
+ */
+export function queueJoinsOf(trips: readonly (TripSteps & { ongoing?: boolean })[], queues: readonly { zone: string; queueFor: string }[]): QueueJoin[] {
+  const target = new Map(queues.map((q) => [q.zone, q.queueFor]));
+  const out: QueueJoin[] = [];
+  for (const trip of trips) {
+    const z = trip.zones;
+    for (let i = 0; i < z.length; i++) {
+      const f = target.get(z[i]!);
+      if (f === undefined) continue;
+      const outcome = i + 1 < z.length ? (z[i + 1] === f ? "served" : "abandoned") : trip.ongoing ? "pending" : "abandoned";
+      out.push({ zone: z[i]!, joinTs: trip.enters[i]!, outcome });
+    }
+  }
+  return out;
+}
+
 /** Abandonment rate: abandoned over decided joins (served + abandoned); null when none is decided. */
 export function abandonmentRate(o: QueueOutcomes): number | null {
   const decided = o.served + o.abandoned;

@@ -196,11 +196,11 @@ describe("formatWait", () => {
 });
 
 describe("queueCellTitle", () => {
-  it("says a cell's served and gave up are by the hour the trip began, its joins by the hour they joined (the columns do not line up: 18 joined, 22 served)", () => {
-    const cell = { weekday: 1, hour: 8, joins: 18, wait_s: { n: 18, mean: 60, median: 55, p90: 120 }, served: 22, abandoned: 3 };
+  it("says a cell's served and gave up are by the hour they joined, as its joins (18 joined: 15 served, 3 gave up)", () => {
+    const cell = { weekday: 1, hour: 8, joins: 18, wait_s: { n: 18, mean: 60, median: 55, p90: 120 }, served: 15, abandoned: 3 };
     const title = queueCellTitle(cell);
     expect(title).toContain("18 joined this hour");
-    expect(title).toContain("served 22, gave up 3, by the hour their trip began");
+    expect(title).toContain("served 15, gave up 3, by the hour they joined");
     expect(title.indexOf("joined this hour")).toBeLessThan(title.indexOf("served"));
     expect(queueCellTitle(undefined)).toBe("nobody queued");
   });

@@ -187,13 +187,13 @@ export function waitGrid(row: QueueReportRow): WaitGrid {
 }
 
 /**
- * The words for outcomes, where a user reads them: the server counts served and abandoned in the hour the shopper's
- * trip began (hourly trip paths), joins and waits in the hour they joined the line, so an hour's served can exceed its
- * joins (08:00: 18 joined, 22 served). README and queues.csv's columns say the same.
+ * The words for outcomes, where a user reads them: the server counts served and abandoned in the hour the shopper
+ * joined the line, as their joins and waits (not the hour their trip began), so an hour's columns line up with the live
+ * queue and with staffing by the hour. README and queues.csv's columns say the same.
  */
-export const OUTCOME_HOUR_WORDS = "by the hour their trip began";
+export const OUTCOME_HOUR_WORDS = "by the hour they joined";
 
-/** A cell's tooltip: its joins and waits (the hour they joined), then its outcomes, said to be by the hour the trip began. */
+/** A cell's tooltip: its joins and waits, then its outcomes, all of the people who joined the line in that hour. */
 export function queueCellTitle(c: QueueReportRow["byWeekdayHour"][number] | undefined): string {
   if (!c) return "nobody queued";
   return `${formatCount(c.joins)} joined this hour · median ${formatWait(c.wait_s?.median)} · p90 ${formatWait(c.wait_s?.p90)} · served ${formatCount(c.served)}, gave up ${formatCount(c.abandoned)}, ${OUTCOME_HOUR_WORDS}`;

@@ -1,6 +1,7 @@
 import type { PathReport } from "@footfall/core";
 import { valueRows, type Db } from "../db/database.js";
-import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
+import type { OpenVisitRow, PathCount, StoredCount, StoredTripSteps, StoredVisit, ZoneTotals } from "../storage/types.js";
+import { holdingAny, pathHoldsPattern, tripStepsOf } from "./trip-steps.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "./dwell-histogram.js";
 import type { AggregateDelta, VisitRow } from "./delta.js";
 import { PathStore } from "./path-store.js";
@@ -47,8 +48,8 @@ export class AggregatesRepo {
       visitInsert: db.prepare("INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES (?, ?, ?, ?, ?, ?)"),
       visitInsertMany: db.prepare(`INSERT INTO visits (store, zone, enter_ts, enter_id, dwell_ms, prev_enter_ts) VALUES ${valueRows(6, ROWS_PER_INSERT)}`),
       tripDelete: db.prepare("DELETE FROM trips WHERE store = ? AND start_ts = ? AND visitor = ?"),
-      tripInsert: db.prepare("INSERT INTO trips (store, start_ts, visitor, path) VALUES (?, ?, ?, ?)"),
-      tripInsertMany: db.prepare(`INSERT INTO trips (store, start_ts, visitor, path) VALUES ${valueRows(4, ROWS_PER_INSERT)}`),
+      tripInsert: db.prepare("INSERT INTO trips (store, start_ts, visitor, path, step_ts) VALUES (?, ?, ?, ?, ?)"),
+      tripInsertMany: db.prepare(`INSERT INTO trips (store, start_ts, visitor, path, step_ts) VALUES ${valueRows(5, ROWS_PER_INSERT)}`),
       openDelete: db.prepare("DELETE FROM open_visits WHERE store = ? AND zone = ? AND visitor = ?"),
       openUpsert: db.prepare("INSERT INTO open_visits (store, zone, visitor, last_seen_ts) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET last_seen_ts = excluded.last_seen_ts"),
       zoneGet: db.prepare<[string, number, number, string], ZoneTotals & { hist: Buffer | null }>(
@@ -110,11 +111,12 @@ export class AggregatesRepo {
       out[o + 5] = v.prevEnterTs;
     });
     for (const t of d.tripDeletes) q.tripDelete.run(store, t.startTs, t.visitor);
-    this.insertRows(d.tripInserts, 4, q.tripInsert, q.tripInsertMany, (t, out, o) => {
+    this.insertRows(d.tripInserts, 5, q.tripInsert, q.tripInsertMany, (t, out, o) => {
       out[o] = store;
       out[o + 1] = t.startTs;
       out[o + 2] = t.visitor;
       out[o + 3] = this.paths.idOf(store, t.path);
+      out[o + 4] = t.steps;
     });
     for (const o of d.openDeletes) q.openDelete.run(store, o.zone, o.visitor);
     for (const o of d.openUpserts) q.openUpsert.run(store, o.zone, o.visitor, o.lastSeenTs);
@@ -243,6 +245,20 @@ export class AggregatesRepo {
   /** Every path with its trips in the range. */
   pathCounts(store: string, spans: Spans): PathCount[] {
     return this.paths.counts(store, spans);
+  }
+
+  /** Raw trips started in [from, to) whose path holds one of `zones`, with when each step began (./trip-steps.ts). */
+  tripStepsIn(store: string, zones: readonly string[], from: number, to: number): StoredTripSteps[] {
+    const list = [...new Set(zones)];
+    if (list.length === 0) return [];
+    const like = list.map(() => "(',' || p.zones || ',') LIKE ? ESCAPE '\\'").join(" OR ");
+    const rows = this.db
+      .prepare(`SELECT t.start_ts AS startTs, p.zones AS zones, t.step_ts AS steps FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path WHERE t.store = ? AND t.start_ts >= ? AND t.start_ts < ? AND (${like})`)
+      .all(store, from, to, ...list.map(pathHoldsPattern)) as { startTs: number; zones: string; steps: string | null }[];
+    return holdingAny(
+      rows.map((r) => tripStepsOf(r.startTs, r.zones, r.steps)),
+      list,
+    );
   }
 
   /** Raw visits of a zone entered in [from, to) (within the raw-row retention). */

@@ -64,7 +64,7 @@ export async function backfillAggregates(db: Db, events: EventsRepo, aggregates:
         done += list.length;
         const d = deriveVisitor(list, opts);
         for (const x of d.visits) delta.visit(x.zone, x.enterId, x.item, 1);
-        for (const t of d.trips) delta.trip(visitor, t.startTs, t.key, 1);
+        for (const t of d.trips) delta.trip(visitor, t.startTs, t.key, 1, t.steps);
         for (const o of d.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
       }
       await serialize(() => db.transaction(() => aggregates.write(store, delta))());

@@ -36,7 +36,8 @@ export class AggregateDelta {
   readonly visitDeletes: VisitRow[] = [];
   readonly visitInserts: VisitRow[] = [];
   readonly tripDeletes: { startTs: number; visitor: string }[] = [];
-  readonly tripInserts: { startTs: number; visitor: string; path: string }[] = [];
+  /** `steps`: when each path step began, ms after startTs joined by "," (visitor-derivation.ts); null: not known (every step at the start). */
+  readonly tripInserts: { startTs: number; visitor: string; path: string; steps: string | null }[] = [];
   readonly openDeletes: { zone: string; visitor: string }[] = [];
   readonly openUpserts: { zone: string; visitor: string; lastSeenTs: number }[] = [];
   readonly zones = new Map<string, ZoneRollupChange>();
@@ -77,8 +78,8 @@ export class AggregateDelta {
     }
   }
 
-  trip(visitor: string, startTs: number, path: string, sign: 1 | -1): void {
-    if (sign > 0) this.tripInserts.push({ startTs, visitor, path });
+  trip(visitor: string, startTs: number, path: string, sign: 1 | -1, steps: string | null = null): void {
+    if (sign > 0) this.tripInserts.push({ startTs, visitor, path, steps });
     else this.tripDeletes.push({ startTs, visitor });
     const zones = path.split(PATH_SEP);
     for (const [grain, size] of GRAINS) {

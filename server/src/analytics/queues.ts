@@ -1,13 +1,12 @@
 import {
   abandonmentRate,
-  bucketStarts,
   CSV_DECIMALS,
   type CsvColumn,
   type CsvValue,
   estimateWait,
   csvTime,
   localTime,
-  queueOutcomes,
+  queueJoinsOf,
   queuesOf,
   notCountedSince,
   QUEUE_WAITS_WINDOW_MS,
@@ -16,7 +15,6 @@ import {
   waitStats,
   type Layout,
   type QueueEstimateMethod,
-  type QueueOutcomes,
   type QueueVisit,
   type Range,
   type NotCounted,
@@ -25,7 +23,7 @@ import {
 } from "@footfall/core";
 import { trackingOf, zonesNotCountedNow } from "./zone-tracking.js";
 import type { Services } from "../services.js";
-import type { AgentRow, PathCount, StoredVisit, ZoneAgentRow } from "../storage/types.js";
+import type { AgentRow, StoredTripSteps, StoredVisit, ZoneAgentRow } from "../storage/types.js";
 import { RetentionError } from "./store-analytics.js";
 
 /**
@@ -88,21 +86,28 @@ export interface LiveQueues {
 
 const toQueueVisit = (v: StoredVisit): QueueVisit => ({ enterTs: v.enterTs, exitTs: v.dwellMs === null ? null : v.enterTs + v.dwellMs });
 
-/** What a report reads: a store's raw queue visits, and its trip paths per range. */
+/**
+ * How long before a range the report looks for trips that joined a queue in it: a trip is a run of activity with no
+ * silence of a visit timeout, so one that began more than this before it and was still going on is not a shopper.
+ */
+export const QUEUE_TRIP_LOOKBACK_MS = 12 * HOUR_MS;
+
+/** What a report reads: a store's raw queue visits, and the raw trips (with when each step began) whose path holds a zone. */
 export interface QueueSource {
   visits(zone: string, range: Range): Promise<QueueVisit[]>;
-  pathCounts(range: Range): Promise<PathCount[]>;
+  /** Trips started in `range` whose path holds one of `zones`. */
+  trips(zones: readonly string[], range: Range): Promise<StoredTripSteps[]>;
 }
 
-/** The report's reads for a store: raw visits (within retention, else a RetentionError) and the analytics' path counts. */
-export function queueSource(services: Pick<Services, "storage" | "retention">, store: string, analytics: { pathCounts(range: Range): Promise<PathCount[]> }): QueueSource {
+/** The report's reads for a store: raw visits and raw trips (within retention, else a RetentionError). */
+export function queueSource(services: Pick<Services, "storage" | "retention">, store: string): QueueSource {
   return {
     async visits(zone, range) {
       const since = services.retention?.rawSince() ?? Number.NEGATIVE_INFINITY;
       if (range.from < since) throw new RetentionError(since, "queue waits");
       return (await services.storage.aggregates.visitsIn(store, zone, range.from, range.to)).map(toQueueVisit);
     },
-    pathCounts: (range) => analytics.pathCounts(range),
+    trips: (zones, range) => services.storage.aggregates.tripStepsIn(store, zones, range.from, range.to),
   };
 }
 
@@ -195,7 +200,7 @@ export interface QueueCell {
   /** Queue visits entered in the cell's hours. */
   joins: number;
   wait_s: WaitStats | null;
-  /** Outcomes of the joins of trips that started in the cell's hours. */
+  /** Outcomes of the joins in the cell's hours (the hour the shopper joined the queue, as `joins`). */
   served: number;
   abandoned: number;
 }
@@ -211,7 +216,7 @@ export interface QueueReportRow {
   joins: number;
   /** Waits (closed visits) of those joins, in seconds. */
   wait_s: WaitStats | null;
-  /** Joins of trips that started in the range: served (the queueFor zone next), abandoned, pending (trip still going on). */
+  /** Outcomes of the joins in the range: served (the queueFor zone next), abandoned, pending (trip still going on). */
   served: number;
   abandoned: number;
   pending: number;
@@ -224,8 +229,11 @@ export interface QueueReportRow {
 /**
  * Waits and abandonment of each queue over `range` (the queues of every layout version in force
  * then), by the store's local weekday and hour: waits from the queue zones' raw visits, outcomes
- * from the paths of the trips that started in each local hour (the aggregates' path counts). A
- * trip of the last `pendingMs` that ends in a queue may still go on: pending, not abandoned.
+ * from the raw trips whose path holds a queue, each join counted in the local hour the shopper
+ * joined the queue (the enter of its step; core queueJoinsOf), the hour its wait is counted in, not
+ * the hour the trip began. A join that ends a trip whose last step began in the last `pendingMs`
+ * may still go on: pending, not abandoned. A trip stored before migration 31 and not yet filled
+ * has no step times: its joins count at the trip's start, as before.
  */
 export async function queueReport(analytics: QueueSource, layouts: readonly Layout[], range: Range, timeZone: string, now: number, pendingMs: number): Promise<QueueReportRow[]> {
   const defs = new Map<string, { zone: string; name: string; queueFor: string; queueForName: string }>();
@@ -239,40 +247,32 @@ export async function queueReport(analytics: QueueSource, layouts: readonly Layo
   const queues = [...defs.values()].sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
   if (queues.length === 0) return [];
   const visits = await Promise.all(queues.map((q) => analytics.visits(q.zone, range)));
-  // Outcomes per local hour of trip start: one path read per hour of the range.
-  const starts = bucketStarts(range, "hour", timeZone);
-  const hourly: { weekday: number; hour: number; outcomes: Map<string, QueueOutcomes> }[] = [];
-  const BATCH = 24;
-  for (let i = 0; i < starts.length; i += BATCH) {
-    const batch = starts.slice(i, i + BATCH);
-    const read = await Promise.all(
-      batch.map(async (s, k) => {
-        const a = Math.max(s, range.from);
-        const b = Math.min(starts[i + k + 1] ?? range.to, range.to);
-        const paths = b > a ? await analytics.pathCounts({ from: a, to: b }) : [];
-        const ongoing = b > now - pendingMs;
-        const t = localTime(s, timeZone);
-        return { weekday: t.weekday, hour: t.hour, outcomes: queueOutcomes(paths.map((p) => ({ zones: p.zones, count: p.count, ongoing })), queues) };
-      }),
-    );
-    hourly.push(...read);
-  }
+  // Trips that may have joined a queue in the range: those begun in it, or a little before and still going on.
+  const trips = await analytics.trips(
+    queues.map((q) => q.zone),
+    { from: range.from - QUEUE_TRIP_LOOKBACK_MS, to: range.to },
+  );
+  const joins = queueJoinsOf(
+    trips.map((t) => {
+      const enters = t.enters ?? t.zones.map(() => t.startTs);
+      return { zones: t.zones, enters, ongoing: enters[enters.length - 1]! > now - pendingMs };
+    }),
+    queues,
+  ).filter((j) => j.joinTs >= range.from && j.joinTs < range.to);
   return queues.map((q, i) => {
     const vs = visits[i]!;
     const cells = new Map<number, QueueCell>();
     for (const c of waitByWeekdayHour(vs, timeZone)) cells.set(c.weekday * 24 + c.hour, { ...c, served: 0, abandoned: 0 });
     const total = { joins: 0, served: 0, abandoned: 0, pending: 0 };
-    for (const h of hourly) {
-      const o = h.outcomes.get(q.zone)!;
-      total.served += o.served;
-      total.abandoned += o.abandoned;
-      total.pending += o.pending;
-      if (o.served === 0 && o.abandoned === 0) continue;
-      const key = h.weekday * 24 + h.hour;
+    for (const j of joins) {
+      if (j.zone !== q.zone) continue;
+      total[j.outcome]++;
+      if (j.outcome === "pending") continue;
+      const t = localTime(j.joinTs, timeZone);
+      const key = t.weekday * 24 + t.hour;
       let c = cells.get(key);
-      if (!c) cells.set(key, (c = { weekday: h.weekday, hour: h.hour, joins: 0, wait_s: null, served: 0, abandoned: 0 }));
-      c.served += o.served;
-      c.abandoned += o.abandoned;
+      if (!c) cells.set(key, (c = { weekday: t.weekday, hour: t.hour, joins: 0, wait_s: null, served: 0, abandoned: 0 }));
+      c[j.outcome]++;
     }
     const waits = vs.flatMap((v) => (v.exitTs === null ? [] : [v.exitTs - v.enterTs]));
     return {

@@ -645,16 +645,16 @@ function diffInto(delta: AggregateDelta, visitor: string, before: VisitorDerivat
   if (before.visits.length === 0 && before.trips.length === 0 && before.open.length === 0) {
     // A visitor seen for the first time (the common case): everything is added, no multiset diff to build.
     for (const x of after.visits) delta.visit(x.zone, x.enterId, x.item, 1);
-    for (const x of after.trips) delta.trip(visitor, x.startTs, x.key, 1);
+    for (const x of after.trips) delta.trip(visitor, x.startTs, x.key, 1, x.steps);
     for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
     return;
   }
   const v = diffByKey(before.visits, after.visits, visitKey);
   for (const x of v.removed) delta.visit(x.zone, x.enterId, x.item, -1);
   for (const x of v.added) delta.visit(x.zone, x.enterId, x.item, 1);
-  const t = diffByKey(before.trips, after.trips, (x) => `${x.startTs}|${x.key}`);
+  const t = diffByKey(before.trips, after.trips, (x) => `${x.startTs}|${x.key}|${x.steps}`);
   for (const x of t.removed) delta.trip(visitor, x.startTs, x.key, -1);
-  for (const x of t.added) delta.trip(visitor, x.startTs, x.key, 1);
+  for (const x of t.added) delta.trip(visitor, x.startTs, x.key, 1, x.steps);
   const stillOpen = new Set(after.open.map((o) => o.zone));
   for (const o of before.open) if (!stillOpen.has(o.zone)) delta.openVisit(o.zone, visitor, null);
   for (const o of after.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);

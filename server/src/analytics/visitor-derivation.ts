@@ -1,4 +1,4 @@
-import { replayVisitor, type DomainOptions, type VisitorEvent } from "@footfall/core";
+import { foldSteps, replayVisitor, type DomainOptions, type VisitorEvent } from "@footfall/core";
 
 /** Separator of zone ids in a path key: ids never hold it, and it sorts below every id character, so keys sort as core's compareZoneSequences. */
 export const PATH_SEP = ",";
@@ -15,7 +15,11 @@ export interface VisitItem {
 /** What one visitor's events contribute to the store's rollups. */
 export interface VisitorDerivation {
   visits: { zone: string; enterId: string; item: VisitItem }[];
-  trips: { startTs: number; key: string }[];
+  /**
+   * `steps`: when each step of the path began, in ms after `startTs`, joined by "," (core foldSteps: the enter of the
+   * run's first visit); the queue figures count a join in the hour of its step (analytics/queues.ts).
+   */
+  trips: { startTs: number; key: string; steps: string }[];
   /** Open visits at the end of the visitor's events, with the visitor's last activity. */
   open: { zone: string; lastSeenTs: number }[];
   lastActivityTs: number;
@@ -38,9 +42,24 @@ export function deriveVisitor(events: readonly VisitorEvent[], opts: DomainOptio
     }
     for (const [zone, list] of byZone) addZoneVisits(out, zone, sortSmall(list, byEnter));
   }
-  for (const t of trips) out.trips.push({ startTs: t.startTs, key: t.zones.join(PATH_SEP) });
+  // A trip's visits are a run of `visits` (both are pushed in event order, and trips are apart by a visit timeout of silence).
+  let p = 0;
+  for (let k = 0; k < trips.length; k++) {
+    const t = trips[k]!;
+    const next = trips[k + 1]?.startTs ?? Number.POSITIVE_INFINITY;
+    const run: { zone: string; enterTs: number }[] = [];
+    while (p < visits.length && visits[p]!.enterTs < next) run.push(visits[p++]!);
+    out.trips.push({ startTs: t.startTs, key: t.zones.join(PATH_SEP), steps: stepsOf(t.startTs, t.zones, run) });
+  }
   for (const e of events) if (e.ts > out.lastActivityTs) out.lastActivityTs = e.ts;
   return out;
+}
+
+/** A trip's step offsets (see VisitorDerivation.trips); every step at the trip's start should its visits not fold to its path. */
+function stepsOf(startTs: number, zones: readonly string[], run: readonly { zone: string; enterTs: number }[]): string {
+  const f = foldSteps(run);
+  const same = f.zones.length === zones.length && f.zones.every((z, i) => z === zones[i]);
+  return (same ? f.enters.map((e) => e - startTs) : zones.map(() => 0)).join(PATH_SEP);
 }
 
 type ReplayedVisit = ReturnType<typeof replayVisitor>["visits"][number];

@@ -359,4 +359,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "the address each server's digests link to (PostgreSQL's servers; here nothing: footfall.public-url says it)",
     sql: SERVER_ADDRESSES_SQL,
   },
+  {
+    version: 31,
+    name: "when each step of a trip's path began, so the queue figures count a join in the hour the shopper joined the line",
+    // Trips stored before it have none (NULL): their joins count at the trip's start (analytics/queues.ts) until filled.
+    sql: "ALTER TABLE trips ADD COLUMN step_ts TEXT;",
+  },
 ];

@@ -30,9 +30,9 @@ export const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const report = async (store: { id: string; layout: { timezone: string }; layouts: Parameters<typeof queueReport>[1] }, range: { from: number; to: number }) => {
     if (range.to - range.from > MAX_DAYS * 86_400_000) throw httpError(400, `querystring/to: a queue report spans at most ${MAX_DAYS} days; choose a shorter range`);
-    const a = await analytics.get(store.id);
+    await analytics.get(store.id);
     const visitTimeoutMs = analytics.opts.visitTimeoutMs;
-    return queueReport(queueSource(services, store.id, a), store.layouts, range, store.layout.timezone, services.now(), visitTimeoutMs + 3_600_000);
+    return queueReport(queueSource(services, store.id), store.layouts, range, store.layout.timezone, services.now(), visitTimeoutMs + 3_600_000);
   };
 
   app.get("/queues", {

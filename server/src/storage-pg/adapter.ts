@@ -1067,6 +1067,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
     openMany: (stores, since) => aggRead((q) => agg.openMany(q, stores, since)),
     pathReport: (store, spans, limit) => aggRead((q) => agg.pathReport(q, store, spans, limit)),
     pathCounts: (store, spans) => aggRead((q) => agg.pathCounts(q, store, spans)),
+    tripStepsIn: (store, zones, from, to) => aggRead((q) => agg.tripStepsIn(q, store, zones, from, to)),
     dwellReads: (store, q) => aggRead((db) => dwellReads(db, store, q)),
     trafficReads: (store, q) => aggRead((db) => trafficReads(db, store, q)),
     deleteRawBefore: (store, before, limit) => atomic((q) => agg.deleteRawBefore(q, store, before, limit)),
@@ -1480,7 +1481,7 @@ async function buildPendingLocked(core: PgCore, storage: Storage, opts: Backfill
         done += list.length;
         const d = deriveVisitor(list, opts);
         for (const x of d.visits) delta.visit(x.zone, x.enterId, x.item, 1);
-        for (const t of d.trips) delta.trip(visitor, t.startTs, t.key, 1);
+        for (const t of d.trips) delta.trip(visitor, t.startTs, t.key, 1, t.steps);
         for (const o of d.open) delta.openVisit(o.zone, visitor, o.lastSeenTs);
       }
       await storage.transaction((tx) => tx.aggregates.write(store, delta));

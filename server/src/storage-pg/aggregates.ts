@@ -19,7 +19,8 @@ import type { AggregateDelta } from "../aggregates/delta.js";
 import { decodeHistogram, encodeHistogram, mergeHistogram, type DwellHistogram } from "../aggregates/dwell-histogram.js";
 import type { Spans } from "../aggregates/spans.js";
 import { nextStamp, storeSums, type RollupSum } from "../aggregates/store-rollups.js";
-import type { OpenVisitRow, PathCount, StoredCount, StoredVisit, ZoneTotals } from "../storage/types.js";
+import type { OpenVisitRow, PathCount, StoredCount, StoredTripSteps, StoredVisit, ZoneTotals } from "../storage/types.js";
+import { holdingAny, pathHoldsPattern, tripStepsOf } from "../aggregates/trip-steps.js";
 import { createHash } from "node:crypto";
 import type { QueryResultRow } from "pg";
 import { arrayLiteral } from "./array-literal.js";
@@ -61,6 +62,8 @@ interface TripOp {
   visitor: string;
   /** null: delete. */
   path: string | null;
+  /** When each step began (ms after startTs, joined by ","), null: not known. */
+  steps: string | null;
 }
 interface OpenOp {
   store: string;
@@ -118,8 +121,8 @@ export function fold(entries: readonly { store: string; delta: AggregateDelta }[
         enterId: v.enterId,
         row: { dwellMs: v.dwellMs, prevEnterTs: v.prevEnterTs },
       });
-    for (const t of d.tripDeletes) f.trips.set([store, t.startTs, t.visitor].join(K), { store, startTs: t.startTs, visitor: t.visitor, path: null });
-    for (const t of d.tripInserts) f.trips.set([store, t.startTs, t.visitor].join(K), { store, startTs: t.startTs, visitor: t.visitor, path: t.path });
+    for (const t of d.tripDeletes) f.trips.set([store, t.startTs, t.visitor].join(K), { store, startTs: t.startTs, visitor: t.visitor, path: null, steps: null });
+    for (const t of d.tripInserts) f.trips.set([store, t.startTs, t.visitor].join(K), { store, startTs: t.startTs, visitor: t.visitor, path: t.path, steps: t.steps });
     for (const o of d.openDeletes) f.opens.set([store, o.zone, o.visitor].join(K), { store, zone: o.zone, visitor: o.visitor, lastSeenTs: null });
     for (const o of d.openUpserts) f.opens.set([store, o.zone, o.visitor].join(K), { store, zone: o.zone, visitor: o.visitor, lastSeenTs: o.lastSeenTs });
     for (const z of d.zones.values()) {
@@ -288,6 +291,7 @@ export async function writeFolded(raw: PgQueryable, f: Folded, partitions: TimeP
         (t) => t.startTs,
         (t) => t.visitor,
         (t) => pathId(t.store, t.path!),
+        (t) => t.steps,
       ),
       ...columns(
         openDeletes,
@@ -467,8 +471,8 @@ const WRITE_ALL_SQL = (() => {
       ON CONFLICT (store, zone, enter_ts, enter_id) DO UPDATE SET dwell_ms = excluded.dwell_ms, prev_enter_ts = excluded.prev_enter_ts),
     trip_del AS (DELETE FROM trips t USING unnest(${cols("text", "bigint", "text")}) AS d(store, start_ts, visitor)
       WHERE t.store = d.store AND t.start_ts = d.start_ts AND t.visitor = d.visitor),
-    trip_put AS (INSERT INTO trips (store, start_ts, visitor, path) SELECT * FROM unnest(${cols("text", "bigint", "text", "int")})
-      ON CONFLICT (store, start_ts, visitor) DO UPDATE SET path = excluded.path),
+    trip_put AS (INSERT INTO trips (store, start_ts, visitor, path, step_ts) SELECT * FROM unnest(${cols("text", "bigint", "text", "int", "text")})
+      ON CONFLICT (store, start_ts, visitor) DO UPDATE SET path = excluded.path, step_ts = excluded.step_ts),
     open_del AS (DELETE FROM open_visits o USING unnest(${cols("text", "text", "text")}) AS d(store, zone, visitor)
       WHERE o.store = d.store AND o.zone = d.zone AND o.visitor = d.visitor),
     open_put AS (INSERT INTO open_visits (store, zone, visitor, last_seen_ts) SELECT * FROM unnest(${cols("text", "text", "text", "bigint")})
@@ -694,6 +698,21 @@ export async function revisitHoursOfPrev(db: PgQueryable, store: string, a: numb
     [store, prevHour, a, b],
   );
   return rows;
+}
+
+/** Raw trips started in [from, to) whose path holds one of `zones`, with when each step began (../aggregates/trip-steps.ts). */
+export async function tripStepsIn(db: PgQueryable, store: string, zones: readonly string[], from: number, to: number): Promise<StoredTripSteps[]> {
+  const list = [...new Set(zones)];
+  if (list.length === 0) return [];
+  const { rows } = await db.query<{ startTs: number; zones: string; steps: string | null }>(
+    `SELECT t.start_ts AS "startTs", p.zones AS zones, t.step_ts AS steps FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path
+      WHERE t.store = $1 AND t.start_ts >= $2 AND t.start_ts < $3 AND (',' || p.zones || ',') LIKE ANY($4::text[])`,
+    [store, from, to, list.map(pathHoldsPattern)],
+  );
+  return holdingAny(
+    rows.map((r) => tripStepsOf(Number(r.startTs), r.zones, r.steps)),
+    list,
+  );
 }
 
 export async function visitsIn(db: PgQueryable, store: string, zone: string, from: number, to: number): Promise<StoredVisit[]> {

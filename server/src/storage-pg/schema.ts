@@ -561,4 +561,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     name: "the address each server's digests link to, so that `footfall digest` on the database links the same",
     sql: SERVER_ADDRESSES_PG_SQL,
   },
+  {
+    version: 31,
+    name: "when each step of a trip's path began, so the queue figures count a join in the hour the shopper joined the line",
+    // Trips stored before it have none (NULL): their joins count at the trip's start (analytics/queues.ts) until filled.
+    sql: "ALTER TABLE trips ADD COLUMN IF NOT EXISTS step_ts text;",
+  },
 ];

@@ -273,6 +273,7 @@ function bind(core: SqliteCore, r: Runner, tx: TxState | null): Storage {
     openVisitsSince: (store, since) => r.read(() => a.openVisitsSince(store, since)),
     pathReport: (store, spans, limit) => r.read(() => a.pathReport(store, spans, limit)),
     pathCounts: (store, spans) => r.read(() => a.pathCounts(store, spans)),
+    tripStepsIn: (store, zones, from, to) => r.read(() => a.tripStepsIn(store, zones, from, to)),
     deleteRawBefore: (store, before, limit) => r.write(() => a.deleteRawBefore(store, before, limit)),
     deleteRollupsBefore: (store, before) => r.write(() => a.deleteRollupsBefore(store, before)),
   };

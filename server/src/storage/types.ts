@@ -232,6 +232,14 @@ export interface PathCount {
   count: number;
 }
 
+/** A raw trip as the queue figures read it back: its path and when each step began. */
+export interface StoredTripSteps {
+  startTs: number;
+  zones: string[];
+  /** Epoch ms of each step's enter; null: not known (a trip stored before migration 31 and not filled yet). */
+  enters: number[] | null;
+}
+
 /** Options of the one-time build of aggregates from stored events (a data directory from before them). */
 export interface BackfillOptions {
   visitTimeoutMs: number;
@@ -852,6 +860,8 @@ export interface AggregatesStore {
   pathReport(store: string, spans: Spans, limit: number): Promise<PathReport>;
   /** Every path with its trips in the range (unordered; for funnels and alias rules). */
   pathCounts(store: string, spans: Spans): Promise<PathCount[]>;
+  /** Raw trips started in [from, to) whose path holds one of `zones`, with when each step began (the queue figures by join hour). */
+  tripStepsIn(store: string, zones: readonly string[], from: number, to: number): Promise<StoredTripSteps[]>;
   /**
    * Optional: everything a dwell query of a store reads, in one statement (PostgreSQL), for a server
    * that does not ingest the store and so holds nothing of it (../analytics/stored-figures.ts).
