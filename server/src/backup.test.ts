@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backupDatabase, restoreDatabase } from "./backup.js";
+import { backupDatabase, claimDataDir, restoreDatabase, runningServerPublicUrl } from "./backup.js";
 
 const dir = mkdtempSync(join(tmpdir(), "footfall-backup-"));
 const data = join(dir, "data");
@@ -183,5 +183,33 @@ describe("footfall restore of a backup it refuses, into a folder that did not ex
     const outer = join(dir, `never-made-${readdirSync(dir).length}`);
     expect(() => restoreDatabase(join(outer, "data"), backup)).toThrow(/cannot be read as a Footfall database|was written by a newer Footfall \(schema 9999/);
     expect(existsSync(outer)).toBe(false);
+  });
+});
+
+describe("footfall backup and the address a server's digests link to", () => {
+  it("is not carried: the server that starts on the restored folder notes its own, which `footfall digest` reads", async () => {
+    const src = join(dir, "address-data");
+    mkdirSync(src);
+    const db = new Database(join(src, "footfall.db"));
+    db.exec("CREATE TABLE events (id TEXT); CREATE TABLE stores (id TEXT); INSERT INTO stores VALUES ('s1')");
+    db.close();
+    // A server on the folder, as footfall serve claims it: its note beside its pid while it runs.
+    const release = claimDataDir(src, "http://old-host:8080/");
+    expect(runningServerPublicUrl(src)).toBe("http://old-host:8080/");
+    const backup = join(dir, "address-backup.db");
+    await backupDatabase(src, backup);
+    release();
+    // Restored on another machine, where the server has another address: that server's is the one read, not the old one.
+    const target = join(dir, "address-restored");
+    restoreDatabase(target, backup);
+    expect(readdirSync(target).filter((f) => f.startsWith("footfall.") && f !== "footfall.db" && f !== "footfall.lock")).toEqual([]);
+    expect(runningServerPublicUrl(target)).toBeNull();
+    const started = claimDataDir(target, "https://footfall.example.com/");
+    try {
+      expect(runningServerPublicUrl(target)).toBe("https://footfall.example.com/");
+    } finally {
+      started();
+    }
+    expect(existsSync(join(target, "footfall.public-url"))).toBe(false);
   });
 });
