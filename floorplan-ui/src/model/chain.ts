@@ -296,8 +296,28 @@ export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" 
   return `Partial: ${names} not counted since ${formatTime(since, store.timezone)}`;
 }
 
-/** The totals' "in store now" holding stores with a zone nobody counts: "partial: 2 stores"; null when none. */
-export function partialTotalNote(totals: Pick<OverviewTotals, "partialStores">): string | null {
-  const n = totals.partialStores ?? 0;
-  return n > 0 ? `partial: ${n} ${n === 1 ? "store" : "stores"} not fully counted now` : null;
+/**
+ * The totals' "in store now" note. A store nothing counts now (storeNothingCounted: every zone of its layout, its agents
+ * offline) is not "partial": its figure in the total is the count from before, said as its row says it, by name and since
+ * when in its time zone: "Lille not counted since 17:34 CET (cam-1 offline): the count from before" (up to 3 stores by
+ * name, else how many). The other stores with a zone nobody counts (the API's partialStores less those): "partial: 2
+ * stores not fully counted now" ("1 more store" after stores named). Null when every store counts. `stores`: the
+ * overview's rows, those of the total.
+ */
+export function partialTotalNote(
+  totals: Pick<OverviewTotals, "partialStores">,
+  stores: readonly Pick<OverviewStore, "name" | "partial" | "notCounted" | "timezone" | "zoneCount">[] = [],
+): string | null {
+  const nothing = stores.flatMap((s) => {
+    const n = storeNothingCounted(s);
+    return n ? [{ store: s, n }] : [];
+  });
+  // partialStores counts the stores nothing counts (their total holds zones nobody counts) with the rest.
+  const rest = Math.max(0, (totals.partialStores ?? 0) - nothing.filter(({ store }) => store.partial).length);
+  const parts: string[] = [];
+  if (nothing.length > 3) parts.push(`${nothing.length} stores not counted now: the count from before`);
+  else if (nothing.length > 0)
+    parts.push(`${nothing.map(({ store, n }) => `${nameShown(store.name)} n${notCountedSinceText(n, store.timezone).slice(1)}`).join("; ")}: the count from before`);
+  if (rest > 0) parts.push(`partial: ${rest} ${nothing.length ? "more " : ""}${rest === 1 ? "store" : "stores"} not fully counted now`);
+  return parts.length ? parts.join(" · ") : null;
 }

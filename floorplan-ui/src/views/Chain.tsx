@@ -412,7 +412,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
         </Empty>
       ) : (
         <>
-          <Totals totals={overview.data.totals} />
+          <Totals totals={overview.data.totals} stores={overview.data.stores} />
           <div className="card">
             <table className="table chain-table" data-testid="chain-table">
               <thead>
@@ -500,8 +500,10 @@ export default function ChainView({ route, navigate }: ViewProps) {
   );
 }
 
-function Totals({ totals }: { totals: OverviewTotals }) {
+function Totals({ totals, stores }: { totals: OverviewTotals; stores: readonly OverviewStore[] }) {
   const lfl = likeForLikeLine(totals);
+  // A store nothing counts now by name, as its row says it; the stores counted in part: "partial: 2 stores".
+  const partial = partialTotalNote(totals, stores);
   return (
     <div className="stats card card-b" data-testid="chain-totals">
       <div className="stat">
@@ -528,9 +530,9 @@ function Totals({ totals }: { totals: OverviewTotals }) {
       <div className="stat">
         <div className="v">{formatCount(totals.occupancy)}</div>
         <div className="k">in store now</div>
-        {partialTotalNote(totals) && (
+        {partial && (
           <div className="muted small" data-testid="chain-total-partial">
-            {partialTotalNote(totals)}
+            {partial}
           </div>
         )}
       </div>

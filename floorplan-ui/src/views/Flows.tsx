@@ -4,6 +4,7 @@ import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { useNothingCounted } from "../hooks/useNothingCounted.js";
 import { firstStepRows, firstSteps, flowArrows, namedPaths, stepText } from "../model/flows.js";
 import { pathsCsv, transitionsCsv } from "../model/exports.js";
 import { downloadCsv } from "../components/download.js";
@@ -60,6 +61,8 @@ export default function FlowsView(props: ViewProps) {
   const outageNote = zonesOutageNote(outage, r.timeZone, (z) => nameShown(names.get(z)) ?? z);
   // "Today" before the store opens: says so and when, instead of an empty page that says nothing of why.
   const closed = useNotOpenYet(store, r.range, r.now, r.timeZone, r.ready && report.data !== undefined && trips === 0);
+  // Nothing counted now (every zone's agents offline): the heading says so next to "Updated", as the heatmap's does.
+  const nothingNow = useNothingCounted(store, r.ready && r.updatedAt != null, r.updatedAt);
 
   if (!r.ready && r.layoutStatus === "error") {
     return <div className="page">{isNotFound(r.layoutError) ? <Empty icon="plan" title="No layout for this store yet">An admin draws the zones in Layout first.</Empty> : <ErrorState error={r.layoutError!} onRetry={r.reloadLayout} />}</div>;
@@ -67,7 +70,7 @@ export default function FlowsView(props: ViewProps) {
   const hovered = hover ? arrows[hover.i] : undefined;
   return (
     <div className="page" data-testid="flows" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
-      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
+      <RangeHeading title="Flows" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt} notCounted={nothingNow}>
         <Segmented label="Arrows drawn on the plan" value={top} options={ARROW_CHOICES} onChange={(t) => r.set({ top: t })} />
         <button className="btn" onClick={r.refresh}>Refresh</button>
         <button className="btn" disabled={!report.data} data-testid="export-paths" title="Every path of the range (up to 1,000), busiest first, with its share of all trips" onClick={() => report.data && downloadCsv(store, r.range, r.timeZone, "paths", pathsCsv(report.data.paths, trips, names, { ...r.range, timeZone: r.timeZone }, outage?.hours))}>

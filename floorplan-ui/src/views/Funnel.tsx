@@ -9,6 +9,7 @@ import { isNotFound } from "../api/client.js";
 import type { FunnelBy, FunnelReport } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { useNothingCounted } from "../hooks/useNothingCounted.js";
 import { bucketSeries, completionText, doorOnlyZones, funnelReducer, funnelRows, MAX_STEPS, outageStepNames, pickFromParams, pickProblem, pickToParams, stepOptions, type FunnelAction, type FunnelRow, type StepMode } from "../model/funnel.js";
 import { zoneEnters } from "../model/heatmap.js";
 import { rangeHasData, type Coverage } from "../model/coverage.js";
@@ -62,6 +63,8 @@ export default function FunnelView(props: ViewProps) {
     { enabled: r.ready },
   );
   const coverage = useCoverage(store, r.now);
+  // Nothing counted now (every zone's agents offline): the heading says so next to "Updated", as the heatmap's does.
+  const nothingNow = useNothingCounted(store, r.ready && r.updatedAt != null, r.updatedAt);
   const noData = coverage ? !rangeHasData(r.range, coverage) : false;
   const names = useMemo(() => new Map(r.layout?.zones.map((z) => [z.id as string, z.name]) ?? []), [r.layout]);
   // Steps by their stored names in the CSV (as every export keeps them), written out on screen (model/names shown).
@@ -81,7 +84,7 @@ export default function FunnelView(props: ViewProps) {
 
   return (
     <div className="page" data-testid="funnel" data-from={r.ready ? r.range.from : undefined} data-to={r.ready ? r.range.to : undefined}>
-      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
+      <RangeHeading title="Funnels" preset={r.preset} range={r.range} timeZone={r.timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt} notCounted={nothingNow}>
         <Segmented label="Break down" value={pick.by} options={BY} onChange={(by) => dispatch({ type: "setBy", by })} />
         <button
           className="btn"

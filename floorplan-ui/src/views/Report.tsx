@@ -10,6 +10,7 @@
  */
 import type { ViewProps } from "../App.js";
 import { useAnalyticsRange } from "../hooks/useAnalyticsRange.js";
+import { useNothingCounted } from "../hooks/useNothingCounted.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRange, formatRate, formatTransactions } from "../model/format.js";
 import { doorInByZone, metricValue, zoneEnters } from "../model/heatmap.js";
@@ -25,6 +26,7 @@ import { ErrorState, Loading } from "../components/States.js";
 import "../styles/analytics.css";
 import "../styles/admin.css";
 import { nameShown } from "../model/names.js";
+import { notCountedSinceText } from "../model/not-counted.js";
 
 export default function ReportView(props: ViewProps) {
   const { store } = props;
@@ -43,6 +45,8 @@ export default function ReportView(props: ViewProps) {
   const removed = useRemovedZones(store, range, layout, [...(dwell.data ?? []).map((d) => d.zone as string), ...(paths.data?.paths ?? []).flatMap((p) => p.zones as readonly string[])]);
   const zoneName = (id: string) => nameShown((layout?.zones.find((z) => z.id === id) ?? removed.find((z) => z.id === id))?.name) ?? id;
   const coverage = useCoverage(store, r.now);
+  // Nothing counted now (every zone's agents offline): the heading says so next to "Updated", as the heatmap's does.
+  const nothingNow = useNothingCounted(store, r.ready && r.updatedAt != null, r.updatedAt);
   const failed = [traffic, dwell, conversion, paths].find((q) => q.status === "error" && !q.data);
   const loading = !traffic.data || !dwell.data || !conversion.data || !paths.data || !coverage;
   const c = conversion.data?.store;
@@ -79,7 +83,7 @@ export default function ReportView(props: ViewProps) {
     <div className="page report" data-testid="report">
       {/* On screen, as every view: the range's days, its time zone, and when a live range was fetched. */}
       <div className="no-print report-heading" data-testid="report-heading">
-        <RangeHeading title="Report" preset={r.preset} range={range} timeZone={timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt}>
+        <RangeHeading title="Report" preset={r.preset} range={range} timeZone={timeZone} ready={r.ready} onPreset={r.setPreset} onDays={r.setDays} updatedAt={r.updatedAt} notCounted={nothingNow}>
           <button className="btn primary" onClick={() => window.print()} disabled={loading}>
             Print or save as PDF
           </button>
@@ -91,6 +95,12 @@ export default function ReportView(props: ViewProps) {
           {r.ready ? formatRange(range, timeZone, { open: r.updatedAt != null }) : ""} · times in {timeZone}
         </p>
         <p className="report-sub small">Footfall report, made {formatDateTime(Date.now(), timeZone)}</p>
+        {/* The heading's chip is not printed (the head is printed alone): it says it under its range, in the same words. */}
+        {r.updatedAt != null && nothingNow && (
+          <p className="report-sub small warn-text" data-testid="report-not-counted-now">
+            {notCountedSinceText(nothingNow, timeZone)}: the figures stop there, the last hour is short by what nobody counted
+          </p>
+        )}
       </header>
       {r.ready && <HistoryNote timeZone={timeZone} range={range} />}
       {failed?.error ? (
