@@ -93,6 +93,11 @@ export const OverviewStoreBody = Type.Object({
     "where the range's transactions, sales and conversion begin: the range's start, or the local midnight of the day the store's figures begin when that is inside the range (as /conversion's store.since); null: no figures in or before the range, no sale counted",
   ),
   figuresFrom: NullableInteger("when the store's figures begin (the start of its first local hour with any enter); null: none yet"),
+  figuresWholeFrom: Type.Optional(
+    NullableInteger(
+      "(this project) from when the store's figures are whole (core's wholeFrom): the local midnight of their first day when that day was counted from its opening time, else figuresFrom; null: none yet. A range starting before it and ending after it is partial (its figures begin inside it), as the digests and the Report say",
+    ),
+  ),
   likeForLike: Type.Object(
     { previous: Type.Boolean(), lastYear: Type.Boolean() },
     {

@@ -180,6 +180,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
           lastYear: publicFigures(last.get(s.id)!.figures),
           since: conversionSpan(range, firsts.get(s.id)?.first ?? null, s.timezone)?.from ?? null,
           figuresFrom: firsts.get(s.id)?.first ?? null,
+          figuresWholeFrom: wholeOf.get(s.id) ?? null,
           likeForLike: { previous: not.previous === null, lastYear: not.lastYear === null },
           notLikeForLike: not,
           outages: outagesOf.get(s.id)!,
