@@ -9,11 +9,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { topics, type FootfallEvent } from "@footfall/core";
+import type { FootfallEvent } from "@footfall/core";
 import type { EventFactory } from "../support/index.js";
 import { shot } from "./helpers/browser.js";
 import { withShop } from "./helpers/shop.js";
-import { shopWithQueueLayout } from "./helpers/store.js";
+import { agentStatus, shopWithQueueLayout } from "./helpers/store.js";
 
 const S = 1000;
 const M = 60 * S;
@@ -32,12 +32,12 @@ function events(f: EventFactory, now: number): FootfallEvent[] {
 
 let page: Page;
 let ruleId: string;
-const status = (state: "online" | "offline") => t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
+const status = (state: "online" | "offline") => agentStatus(t.shop, state);
 
 const t = withShop({
   setup: async (t) => {
     await t.shop.api.putLayout(t.shop.store, shopWithQueueLayout());
-    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state: "online", ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
+    await agentStatus(t.shop, "online");
     await t.shop.publish(events(t.shop.events, Date.now()));
     const rule = await t.shop.api.request<{ id: string }>("POST", `/api/v1/stores/${t.shop.store}/alert-rules`, { kind: "queue-length", zone: "line", threshold: 3, forSeconds: 0, cooldownSeconds: 0, enabled: true });
     expect(rule.status).toBe(201);

@@ -6,10 +6,9 @@
  * day, as the Chain view and the digests do; before, the store manager saw a drop with nothing saying why.
  */
 import { describe, expect, it } from "vitest";
-import { topics } from "@footfall/core";
 import { waitFor } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
-import { trips } from "./helpers/store.js";
+import { agentStatus, trips } from "./helpers/store.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -29,7 +28,7 @@ const traffic = async (from: number, to: number): Promise<Answer> =>
 
 describe("the store's traffic screens while its entrance camera is offline", () => {
   it("mark the hours nobody counted on the traffic chart and in the Report, and give no change against the previous period", async () => {
-    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state: "offline", ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
+    await agentStatus(t.shop, "offline");
     await waitFor("the outage in the traffic answer", async () => ((await traffic(Date.now() - HOUR, Date.now())).outages ?? null) !== null, { timeoutMs: 15_000, intervalMs: 250 });
 
     const page = await t.open(`/heatmap/${t.shop.store}?range=today&compare=1`, t.shop.tokens.viewer);

@@ -9,10 +9,9 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { topics } from "@footfall/core";
 import { waitFor } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
-import { trips } from "./helpers/store.js";
+import { agentStatus, trips } from "./helpers/store.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -32,7 +31,7 @@ const get = async (what: string, from: number, to: number): Promise<Answer> =>
 
 describe("the store's zone screens while its camera is offline", () => {
   it("say on Flows, Funnels, the Heatmap's zones and week grid, and the Sales days which hours nobody counted", async () => {
-    await t.shop.mqtt.publishAsync(topics.status(t.shop.store, "cam-1"), JSON.stringify({ state: "offline", ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
+    await agentStatus(t.shop, "offline");
     await waitFor("the outage in the paths answer", async () => ((await get("paths", Date.now() - HOUR, Date.now())).outages ?? null) !== null, { timeoutMs: 15_000, intervalMs: 250 });
 
     // Flows: the note names the zones and the hour. Old UI: nothing, no trips read as nobody there.

@@ -3,7 +3,7 @@
  * nothing-counted-screens): the seeded shop of `withShop` with DEMO_LAYOUT (valid from a day ago) and one person
  * in each of its twelve zones, counted by cam-1 a minute ago, so that cam-1 offline leaves nothing counted.
  */
-import { DEMO_LAYOUT, topics, type FootfallEvent } from "@footfall/core";
+import { DEMO_LAYOUT, type FootfallEvent } from "@footfall/core";
 import type { ServerProcessOptions } from "../../support/index.js";
 import { withShop, type BrowserShop } from "./shop.js";
 import type { SeededStore } from "./store.js";
@@ -31,10 +31,5 @@ export function withDemoShop(opts: {
   });
 }
 
-/** Publishes `agent`'s status (retained, QoS 1) as the simulator says it: online or offline, now. */
-export function agentStatus(shop: SeededStore, state: "online" | "offline", agent = "cam-1") {
-  return shop.mqtt.publishAsync(topics.status(shop.store, agent), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), {
-    qos: 1,
-    retain: true,
-  });
-}
+/** Publishes an agent's status (cam-1's by default): store.ts. */
+export { agentStatus } from "./store.js";

@@ -95,6 +95,14 @@ export async function seedStore(server: ServerProcess, store = "shop"): Promise<
   };
 }
 
+/** Publishes `agent`'s status (retained, QoS 1) as the simulator says it: online or offline, now. */
+export function agentStatus(shop: SeededStore, state: "online" | "offline", agent = "cam-1") {
+  return shop.mqtt.publishAsync(topics.status(shop.store, agent), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), {
+    qos: 1,
+    retain: true,
+  });
+}
+
 /** Puts `hours` as the store's opening hours (PUT /hours, as its admin); throws with the server's answer unless it took them. */
 export async function putHours(shop: SeededStore, hours: OpeningHours): Promise<void> {
   const path = `/api/v1/stores/${shop.store}/hours`;
