@@ -9,25 +9,14 @@
  * words: "Rivoli test shop not counted since 17:34 CET (cam-1 offline): the count from before".
  */
 import { describe, expect, it } from "vitest";
-import { DEMO_LAYOUT, topics } from "@footfall/core";
 import { shot } from "./helpers/browser.js";
-import { withShop } from "./helpers/shop.js";
+import { agentStatus, DEMO_ZONES, withDemoShop } from "./helpers/demo-shop.js";
 
-const ZONES = DEMO_LAYOUT.zones.map((z) => z.id as string);
-
-const t = withShop({
+const t = withDemoShop({
   server: { httpPort: 20240, mqttPort: 20241, metricsPort: 20242 },
-  setup: async (t) => {
-    await t.shop.api.putLayout(t.shop.store, { ...DEMO_LAYOUT, store: t.shop.store, validFrom: Date.now() - 86_400_000 });
-    const now = Date.now();
-    // cam-1 counts every zone (one person in each): once it is offline, nothing is counted.
-    await t.shop.publish(ZONES.map((z, i) => t.shop.events.enter(`v${i}`, z, now - 60_000 + i)));
-  },
 });
 
-function status(agent: string, state: "online" | "offline") {
-  return t.shop.mqtt.publishAsync(topics.status(t.shop.store, agent), JSON.stringify({ state, ts: Date.now(), kind: "sim", version: "0.1.0" }), { qos: 1, retain: true });
-}
+const status = (agent: string, state: "online" | "offline") => agentStatus(t.shop, state, agent);
 
 type Overview = { stores: { id: string; name: string; partial: boolean; notCounted: { zone: string; since: number; agents: string[] }[]; zoneCount?: number }[]; totals: { partialStores: number } };
 const overview = async () => (await t.shop.api.request<Overview>("GET", "/api/v1/overview")).body;
@@ -49,7 +38,7 @@ describe("Flows, Funnels, Report and the chain's total while nothing is counted 
   for (const [view, title] of [["flows", "Flows"], ["funnel", "Funnels"], ["report", "Report"]] as const) {
     it(`${title}: the heading says 'Not counted since HH:MM (cam-1 offline)' next to Updated, as the heatmap's`, async () => {
       await status("cam-1", "offline");
-      await expect.poll(async () => (await row()).notCounted.length, { timeout: 15_000 }).toBe(ZONES.length);
+      await expect.poll(async () => (await row()).notCounted.length, { timeout: 15_000 }).toBe(DEMO_ZONES.length);
       const since = Math.min(...(await row()).notCounted.map((z) => z.since));
       const page = await t.open(`/${view}/${t.shop.store}?range=today`, t.shop.tokens.viewer);
       await page.getByTestId("updated-at").waitFor({ timeout: 20_000 });
@@ -73,7 +62,7 @@ describe("Flows, Funnels, Report and the chain's total while nothing is counted 
 
   it("the chain's total names the store nothing counts in its row's words, not 'partial: 1 store not fully counted now'", async () => {
     await status("cam-1", "offline");
-    await expect.poll(async () => (await row()).notCounted.length, { timeout: 15_000 }).toBe(ZONES.length);
+    await expect.poll(async () => (await row()).notCounted.length, { timeout: 15_000 }).toBe(DEMO_ZONES.length);
     const r = await row();
     expect((await overview()).totals.partialStores).toBe(1);
     const since = Math.min(...r.notCounted.map((z) => z.since));
