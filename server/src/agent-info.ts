@@ -104,6 +104,7 @@ export function attentionOf(a: AgentRow, status: StatusPart = statusPartOf(a)) {
   const { metrics, samples } = status;
   const reading = clockReading(samples);
   return {
+    agent: a.agent,
     state: a.state,
     revokedAt: a.revokedAt,
     lastStatusTs: a.statusTs,

@@ -79,7 +79,7 @@ export function createMetrics(part: MetricsPart = "whole") {
     }),
     agents: new Gauge({
       name: "footfall_agents",
-      help: "Agents by state: online, offline (said goodbye, or the broker sent its last will), never-seen (added, no status yet), revoked, closed (offline since its store closed or shortly before, until the store has been open for its agent-offline rule's threshold, 10 min without one: a box switched off at night, not counted as offline); read from the database at each scrape, so every server of a chain says the chain's; no store label (a chain of 1,000 stores is still 5 series): footfall agent list --status offline names them (--status closed the closed ones); alert on e.g. footfall_agents{state=\"offline\"} > 0",
+      help: "Agents by state: online, offline (said goodbye, or the broker sent its last will), never-seen (added, no status yet), revoked, closed (offline since its store closed or shortly before, until its agent-offline rule pages for it (the store open for the rule's threshold and forSeconds; 10 min without one): a box switched off at night, not counted as offline); read from the database at each scrape, so every server of a chain says the chain's; no store label (a chain of 1,000 stores is still 5 series): footfall agent list --status offline names them (--status closed the closed ones); alert on e.g. footfall_agents{state=\"offline\"} > 0",
       labelNames: ["state"],
       registers: front,
     }),

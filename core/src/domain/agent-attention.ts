@@ -42,6 +42,8 @@ export interface AgentBacklog {
 
 /** The fields of an agent (as GET .../agents answers it) the rules read. */
 export interface AgentAttentionInput {
+  /** Its id in its store: an agent-offline rule naming an agent watches only that one ({@link StoreOpening.offlineRules}). */
+  agent?: string;
   state: string;
   revokedAt?: number | null;
   lagMs: number | null;
@@ -224,6 +226,21 @@ export interface StoreOpening {
    * {@link DEFAULT_OFFLINE_GRACE_MS} when it has none. The rule and the views then say the same at every instant.
    */
   offlineGraceMs?: number;
+  /**
+   * The store's enabled agent-offline rules, when known: each pages for a box down at night `thresholdMs` (its threshold)
+   * plus `forMs` (its forSeconds: how long the condition must hold) after the store opens (core alerts' evaluateRules:
+   * the box is missed once the store has been open for the threshold, and the rule fires once that has held for
+   * forSeconds). A rule with `agent` watches that agent only; the others (the store's, a zone's) every agent. When given,
+   * the grace an agent gets is until the first of its rules would page ({@link offlineGraces}); without, offlineGraceMs.
+   */
+  offlineRules?: readonly OfflineRuleGrace[];
+}
+
+/** An agent-offline rule as the grace reads it ({@link StoreOpening.offlineRules}). */
+export interface OfflineRuleGrace {
+  thresholdMs: number;
+  forMs: number;
+  agent?: string;
 }
 
 /** The grace of {@link StoreOpening.offlineGraceMs} for a store without an agent-offline rule: the rule form's default threshold, 10 min. */
@@ -233,6 +250,31 @@ export const DEFAULT_OFFLINE_GRACE_MS = 10 * 60_000;
 export function offlineGraceOf(opening: StoreOpening | null | undefined): number {
   const g = opening?.offlineGraceMs;
   return typeof g === "number" && Number.isFinite(g) && g >= 0 ? g : DEFAULT_OFFLINE_GRACE_MS;
+}
+
+/**
+ * The graces an agent (`agent`: its id) gets from its store's agent-offline rules ({@link StoreOpening.offlineRules}):
+ * per rule that watches it, the threshold (`graceMs`: how long before a closing it counts as down at night, and how
+ * long after the opening it is missed, as the rule's) and the wait after it before the rule pages (`waitMs`: its
+ * forSeconds). No rule watches it (or none known): one of {@link offlineGraceOf}, no wait.
+ */
+export function offlineGraces(opening: StoreOpening | null | undefined, agent?: string): { graceMs: number; waitMs: number }[] {
+  const ok = (x: number) => Number.isFinite(x) && x >= 0;
+  const rules = (opening?.offlineRules ?? []).filter((r) => ok(r.thresholdMs) && ok(r.forMs) && (r.agent === undefined || r.agent === agent));
+  return rules.length > 0 ? rules.map((r) => ({ graceMs: r.thresholdMs, waitMs: r.forMs })) : [{ graceMs: offlineGraceOf(opening), waitMs: 0 }];
+}
+
+/**
+ * Per rule watching the agent ({@link offlineGraces}), when it pages for an agent down at `down`, seen at `now`: `null`
+ * while the store has stayed closed since, a number (the instant after which it pages: the store open for its
+ * threshold and forSeconds) for a box down at night or within the threshold before the closing, `false` for one down
+ * by day (missed from when it went down: no grace).
+ */
+function pagesAfter(opening: StoreOpening & { hours: OpeningHours }, down: number, now: number, agent: string | undefined): (number | null | false)[] {
+  return offlineGraces(opening, agent).map(({ graceMs, waitMs }) => {
+    const since = quietFrom(opening.hours, down, now, opening.timeZone, graceMs);
+    return since === null ? null : since > down ? since + graceMs + waitMs : false;
+  });
 }
 
 /** When an agent went down: an offline agent at its offline status or when last heard, whichever is later; another when last heard; null when never. */
@@ -253,9 +295,8 @@ export function downWhileClosed(a: AgentAttentionInput, now: number, opening: St
   if (!opening?.hours) return false;
   const down = downAt(a);
   if (down === null) return false;
-  const grace = offlineGraceOf(opening);
-  const since = quietFrom(opening.hours, down, now, opening.timeZone, grace);
-  return since === null || (since > down && now - since <= grace);
+  // Until the first of its rules would page.
+  return pagesAfter({ ...opening, hours: opening.hours }, down, now, a.agent).every((p) => p === null || (p !== false && now <= p));
 }
 
 /**
@@ -268,9 +309,10 @@ export function expectedBackBy(a: AgentAttentionInput, now: number, opening: Sto
   if (a.state !== "offline" && !(a.state === "online" && silentWarns(a, now))) return null;
   const down = downAt(a);
   if (down === null) return null;
-  const grace = offlineGraceOf(opening);
-  const since = quietFrom(opening.hours, down, now, opening.timeZone, grace);
-  return since !== null && since > down && now - since <= grace && isOpen(opening.hours, now, opening.timeZone) ? since + grace : null;
+  const pages = pagesAfter({ ...opening, hours: opening.hours }, down, now, a.agent);
+  if (pages.some((p) => p === false || (p !== null && now > p)) || !isOpen(opening.hours, now, opening.timeZone)) return null;
+  const at = pages.filter((p): p is number => typeof p === "number");
+  return at.length > 0 ? Math.min(...at) : null;
 }
 
 /**

@@ -20,7 +20,7 @@ export function agentStateBadge(
       return {
         text: `Expected back by ${by}`,
         tone: "quiet",
-        title: `Not heard since before the opening: its box is given until ${by} to start and connect (the store's agent-offline rule's threshold); still off then, it is offline and the rule pages`,
+        title: `Not heard since before the opening: its box is given until ${by} to start and connect (the store's agent-offline rule's threshold and the time it must hold); still off then, it is offline and the rule pages`,
       };
     }
     return { text: "Off, store closed", tone: "quiet", title: "Went off while the store was closed (or just before the closing): no problem until the store has opened" };

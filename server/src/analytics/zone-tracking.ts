@@ -75,15 +75,22 @@ export async function storeOpening(services: Pick<Services, "storage" | "hours" 
 }
 
 /**
- * `opening` with the store's grace for a box down at night (core StoreOpening.offlineGraceMs): the smallest threshold of
- * its enabled agent-offline rules, the instant those rules would miss the box; none (or unreadable): core's default.
+ * `opening` with the store's grace for a box down at night: its enabled agent-offline rules (core StoreOpening.offlineRules:
+ * threshold, forSeconds and the agent a rule names), so an agent is "closed" until the first rule watching it would page
+ * and "expected back by" that instant; offlineGraceMs, the smallest threshold, as before. None (or unreadable): core's default.
  */
 export async function withGrace(opening: StoreOpening, storage: Pick<Storage, "alerts">, store: string): Promise<StoreOpening> {
   const rules = await Promise.resolve()
     .then(() => storage.alerts.rules(store))
     .catch(() => []);
-  const thresholds = rules.filter((r) => r.enabled && r.kind === "agent-offline" && Number.isFinite(r.threshold) && r.threshold >= 0).map((r) => r.threshold * 1000);
-  return thresholds.length > 0 ? { ...opening, offlineGraceMs: Math.min(...thresholds) } : opening;
+  const ok = (x: number) => Number.isFinite(x) && x >= 0;
+  const offline = rules.filter((r) => r.enabled && r.kind === "agent-offline" && ok(r.threshold) && ok(r.forSeconds));
+  if (offline.length === 0) return opening;
+  return {
+    ...opening,
+    offlineGraceMs: Math.min(...offline.map((r) => r.threshold * 1000)),
+    offlineRules: offline.map((r) => ({ thresholdMs: r.threshold * 1000, forMs: r.forSeconds * 1000, ...(r.agent !== undefined ? { agent: r.agent } : {}) })),
+  };
 }
 
 /** {@link storeOpening} from storage alone (the CLI, which reads the database): the hours stored, the time zone of the layout in force at `now`. */

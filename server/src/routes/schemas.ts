@@ -192,7 +192,7 @@ export const AgentsBody = Type.Object({
       expectedBackBy: Type.Optional(
         Type.Union([Type.Integer(), Type.Null()], {
           description:
-            "(this project) epoch ms: an agent down (offline or silent) since the store closed, or since shortly before (within the grace), while the store has been open for less than the grace: it is given until then to boot and connect, not `offline` yet (the Agents view: 'expected back by 08:10'); after it, `offline`, when the store's agent-offline rule pages. The grace is the smallest threshold of the store's enabled agent-offline rules, 10 min without one. Null otherwise",
+            "(this project) epoch ms: an agent down (offline or silent) since the store closed, or since shortly before (within the grace), while the store has been open for less than the grace: it is given until then to boot and connect, not `offline` yet (the Agents view: 'expected back by 08:10'); after it, `offline`, when the store's agent-offline rule pages. The grace ends when the first enabled agent-offline rule watching the agent pages (the store open for its threshold and its forSeconds; a rule naming another agent watches not this one), 10 min without one. Null otherwise",
         }),
       ),
     }),
