@@ -6,7 +6,7 @@
  * whose pid is in FOOTFALL_MOSQUITTO_PID_FILE (its `pid_file`), gets SIGHUP to read them again.
  * Whatever cannot be done is answered with the exact command to run.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { keptUsers, mosquittoFiles } from "../broker-files.js";
 import type { Storage } from "../storage/types.js";
 
@@ -19,11 +19,37 @@ export interface BrokerSync {
 
 const MANUAL = "footfall broker-config --out /etc/mosquitto/footfall && sudo systemctl reload mosquitto";
 
-/** Writes a file whole or not at all (Mosquitto may read it at any moment). */
-function writeAtomic(path: string, text: string, mode: number): void {
+/**
+ * Writes a file whole or not at all (Mosquitto may read it at any moment). A file it replaces keeps its owner, group and
+ * mode: Mosquitto reads them as its own user (Debian's starts as root, then reads them as `mosquitto`), so the password
+ * file an operator gave it (`chown mosquitto passwd`, or 0640 and its group) must not come back as the server's own 0600
+ * file, which Mosquitto cannot open at the reload, refusing every login, the server's too. An owner the server may not
+ * give (not root) is said: the file is written, and the caller says what to run.
+ */
+export function writeAtomic(path: string, text: string, mode: number): string | null {
   const tmp = `${path}.footfall-tmp`;
+  const before = statSync(path, { throwIfNoEntry: false });
   writeFileSync(tmp, text, { mode });
+  let kept: string | null = null;
+  if (before) {
+    chmodSync(tmp, before.mode & 0o7777); // not left to the umask (the unit's UMask=0077)
+    if (before.uid !== process.getuid?.() || before.gid !== process.getgid?.()) {
+      try {
+        chownSync(tmp, before.uid, before.gid);
+      } catch {
+        try {
+          chownSync(tmp, -1, before.gid); // a group the server's user is in
+        } catch {
+          /* said below */
+        }
+        const now = statSync(tmp);
+        if (now.uid !== before.uid || now.gid !== before.gid)
+          kept = `${path} was owned by uid ${before.uid}, gid ${before.gid}, which this server's user may not give it: Mosquitto may not read it now; run \`sudo chown ${before.uid}:${before.gid} ${path}\` and reload Mosquitto, or give the file a group this user is in (chgrp, chmod 0640)`;
+      }
+    }
+  }
   renameSync(tmp, path);
+  return kept;
 }
 
 export async function syncBroker(storage: Storage, env: NodeJS.ProcessEnv = process.env): Promise<BrokerSync> {
@@ -51,8 +77,8 @@ export async function syncBroker(storage: Storage, env: NodeJS.ProcessEnv = proc
     return { broker: "manual", message: `cannot rewrite the broker's files: ${(err as Error).message}`, command: MANUAL };
   }
   try {
-    writeAtomic(passwdPath, files.passwd, 0o600);
-    writeAtomic(aclPath, files.acl, 0o644);
+    const owners = [writeAtomic(passwdPath, files.passwd, 0o600), writeAtomic(aclPath, files.acl, 0o644)].filter((m) => m !== null);
+    if (owners.length > 0) return { broker: "manual", message: `wrote ${passwdPath} and ${aclPath}, but ${owners.join("; ")}`, command: `sudo systemctl reload mosquitto` };
   } catch (err) {
     return { broker: "manual", message: `cannot write the broker's files: ${(err as Error).message}`, command: MANUAL };
   }
