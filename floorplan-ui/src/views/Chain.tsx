@@ -10,6 +10,7 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
+import { beginsNote } from "../model/figures-begin.js";
 import {
   chainRange,
   figureAbout,
@@ -244,7 +245,10 @@ function Comparisons({ id, f, store, totals, periods, history = null }: { id: Fi
   );
 }
 
-/** `since`: where a store's sales begin when its figures begin inside the range ("since Sat, 28 Nov 2026"), said under its conversion. */
+/**
+ * `since`: where a store's sales begin when its figures begin inside the range ("since Sat, 28 Nov 2026"), said under its conversion;
+ * `range`: the overview's, under a store's enters "Figures begin Sun 6 Dec, 18:00 CET" when they begin inside it.
+ */
 function FigureCell({
   id,
   f,
@@ -252,6 +256,7 @@ function FigureCell({
   store,
   totals,
   periods,
+  range,
   history = null,
 }: {
   id: FigureId;
@@ -260,9 +265,11 @@ function FigureCell({
   store?: OverviewStore;
   totals?: OverviewTotals;
   periods?: Periods;
+  range?: { from: number; to: number };
   history?: History;
 }) {
   const note = id === "conversion" && f.figures.conversion !== null ? since : null;
+  const begins = id === "enters" && store && range ? beginsNote(store, range) : null;
   return (
     <td className="num" data-figure={id} title={missingWhy(id, f) ?? (note ? `Sales counted ${note}, when the store's figures begin` : undefined)}>
       <div className="v">{formatFigure(id, f.figures[id], f.currency)}</div>
@@ -277,6 +284,11 @@ function FigureCell({
       {id === "enters" && store && outageNote(store) && (
         <div className="warn-text small" data-testid="outage-note">
           {outageNote(store)}
+        </div>
+      )}
+      {begins && (
+        <div className="muted small" data-testid="begins-note" title={begins.title}>
+          {begins.text}
         </div>
       )}
       <VisitorsLeftOut id={id} totals={totals} />
@@ -431,7 +443,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
                       <div className="muted small" data-testid="store-groups">{s.groups.length ? groupsShown(s.groups, groups.data) : s.id}</div>
                     </td>
                     {FIGURES.map((f) => (
-                      <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} history={overview.data!.history} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
+                      <FigureCell key={f.id} id={f.id} f={s} store={s} periods={overview.data!} range={overview.data!.range} history={overview.data!.history} since={s.since === null ? null : conversionSince(s.since, overview.data!.range, s.timezone)} />
                     ))}
                     <td className="num" data-figure="occupancy" title={s.occupancyFrom === "door" ? "door counters' net count (in minus out) since local midnight, or since the last closing for a store with opening hours" : "people followed in zones"}>
                       {storeNothingCounted(s) ? (
