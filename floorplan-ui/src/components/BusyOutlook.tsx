@@ -48,7 +48,8 @@ export function BusyOutlookLine({ store, timeZone }: { store: string; timeZone: 
   }, [api, store]);
   const outlook = forecast ? busyOutlook(forecast, now, timeZone) : null;
   const closed = openingOutlook(open, now, timeZone);
-  const people = occupancy ? occupancyOutlook(occupancy, now, timeZone) : null;
+  // Read up to the end of the busy stretch above it at least: the peak it names is never before that stretch.
+  const people = occupancy ? occupancyOutlook(occupancy, now, timeZone, 6, outlook?.to) : null;
   if (!outlook && !closed && !people) return null;
   const how = forecast ? forecastSource(forecast.method) : undefined;
   return (

@@ -141,6 +141,16 @@ describe("occupancyOutlook", () => {
     expect(occupancyOutlook(occ(e, 100, [0, 1]), at("14:20"), TZ)!.text).toBe("Up to about 17 in the store around 20:00");
     expect(occupancyOutlook(occ(e, 15, [0, 1]), at("14:20"), TZ)!.text).toBe("Expected over capacity at 20:00 (about 17 for 15)");
   });
+  it("reads up to the end of the busy stretch the line above names, so its peak is not before that stretch", () => {
+    // 14:00 .. ; read at 14:20 as the demo store at 21:26: 14:00 open, then closed until 17:00 (the night), then
+    // the morning 11.1, 11.1, 13.2, 13.2, 18.5 (six open hours, to 22:00), the busy stretch to 00:00 (48.9 at 23:00).
+    const e = [0.1, 0, 0, 11.1, 11.1, 13.2, 13.2, 18.5, 32.8, 48.9, 48.9, 34.7];
+    expect(occupancyOutlook(occ(e, 386, [1, 2]), at("14:20"), TZ)!.text).toBe("Up to about 19 in the store around 21:00");
+    expect(occupancyOutlook(occ(e, 386, [1, 2]), at("14:20"), TZ, 6, at("00:00") + 24 * 3_600_000)!.text).toBe("Up to about 49 in the store around 23:00");
+    // The warning over capacity too, and nothing past the stretch's end.
+    expect(occupancyOutlook(occ(e, 40, [1, 2]), at("14:20"), TZ, 6, at("00:00") + 24 * 3_600_000)!.text).toBe("Expected over capacity at 23:00 (about 49 for 40)");
+    expect(occupancyOutlook(occ(e, 386, [1, 2]), at("14:20"), TZ, 6, at("23:00"))!.text).toBe("Up to about 33 in the store around 22:00");
+  });
   it("says tomorrow for an hour after midnight", () => {
     // 14:00 .. ; read at 21:10: 21:00 5, 22:00 6, 23:00 7, 00:00 30 (over 18), 01:00 9.
     const e = Array.from({ length: 12 }, (_, i) => [5, 6, 7, 30, 9][i - 7] ?? 1);

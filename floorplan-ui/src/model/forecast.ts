@@ -137,13 +137,17 @@ export function outlookOrder<B, C extends { closedNow: boolean }>(busy: B | null
  * the busiest). Closed hours are left out before the `hours` are counted: read before opening, a
  * night's closed hours took the window, and at 06:30 it ended at 11:00, naming 11:00's 10 people as the
  * peak under a busy line saying 12:00 to 14:00 (17 expected then). Null when nothing is
- * forecast (no dwell history) or fewer than one person is expected.
+ * forecast (no dwell history) or fewer than one person is expected. `through`: the end of the busy
+ * stretch the tablet's line above names (busyOutlook's `to`); the hours read reach it, so the peak
+ * named is never before the stretch it sits under: read at 21:26, the demo store's six open hours
+ * ended at 11:00 and the line said "Up to about 19 in the store around tomorrow 10:00" under "Busy
+ * tomorrow from 12:00 to 13:00", where GET .../forecast/occupancy expected 49.
  */
-export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capacity" | "buckets">, now: number, timeZone: string, hours = 6): { text: string; over: boolean; at: number; expected: number } | null {
+export function occupancyOutlook(f: Pick<OccupancyForecastReport, "zone" | "capacity" | "buckets">, now: number, timeZone: string, hours = 6, through?: number): { text: string; over: boolean; at: number; expected: number } | null {
   const ahead = f.buckets
     .map((b, i) => ({ start: Date.parse(b.start), end: f.buckets[i + 1] ? Date.parse(f.buckets[i + 1]!.start) : Date.parse(b.start) + HOUR, expected: b.expected, closed: b.closed === true }))
     .filter((h) => h.end > now && !h.closed)
-    .slice(0, hours)
+    .filter((h, i) => i < hours || (through !== undefined && h.start < through))
     .filter((h): h is { start: number; end: number; expected: number; closed: boolean } => h.expected !== null);
   if (!ahead.length) return null;
   const t = (ms: number) => formatTime(ms, timeZone, { label: false });
