@@ -230,7 +230,8 @@ export interface StoreOpening {
    * The store's enabled agent-offline rules, when known: each pages for a box down at night `thresholdMs` (its threshold)
    * plus `forMs` (its forSeconds: how long the condition must hold) after the store opens (core alerts' evaluateRules:
    * the box is missed once the store has been open for the threshold, and the rule fires once that has held for
-   * forSeconds). A rule with `agent` watches that agent only; the others (the store's, a zone's) every agent. When given,
+   * forSeconds). A rule with `agent` watches that agent only (the server gives a zone's rule once per agent whose events
+   * named the zone, as the alert evaluator reads it); one without, every agent. When given,
    * the grace an agent gets is until the first of its rules would page ({@link offlineGraces}); without, offlineGraceMs.
    */
   offlineRules?: readonly OfflineRuleGrace[];

@@ -76,25 +76,34 @@ export async function storeOpening(services: Pick<Services, "storage" | "hours" 
 
 /**
  * `opening` with the store's grace for a box down at night: its enabled agent-offline rules (core StoreOpening.offlineRules:
- * threshold, forSeconds and the agent a rule names), so an agent is "closed" until the first rule watching it would page
- * and "expected back by" that instant; offlineGraceMs, the smallest threshold, as before. None (or unreadable): core's default.
+ * threshold, forSeconds and the agent a rule names, a zone's rule once per agent whose events named the zone, as the
+ * alert evaluator reads it), so an agent is "closed" until the first rule watching it would page and "expected back by"
+ * that instant; offlineGraceMs, the smallest threshold, as before. None (or unreadable): core's default.
  */
-export async function withGrace(opening: StoreOpening, storage: Pick<Storage, "alerts">, store: string): Promise<StoreOpening> {
+export async function withGrace(opening: StoreOpening, storage: Pick<Storage, "alerts"> & Partial<Pick<Storage, "agents">>, store: string): Promise<StoreOpening> {
   const rules = await Promise.resolve()
     .then(() => storage.alerts.rules(store))
     .catch(() => []);
   const ok = (x: number) => Number.isFinite(x) && x >= 0;
   const offline = rules.filter((r) => r.enabled && r.kind === "agent-offline" && ok(r.threshold) && ok(r.forSeconds));
   if (offline.length === 0) return opening;
-  return {
-    ...opening,
-    offlineGraceMs: Math.min(...offline.map((r) => r.threshold * 1000)),
-    offlineRules: offline.map((r) => ({ thresholdMs: r.threshold * 1000, forMs: r.forSeconds * 1000, ...(r.agent !== undefined ? { agent: r.agent } : {}) })),
+  const watched = async (r: (typeof offline)[number]): Promise<(string | undefined)[]> => {
+    if (r.agent !== undefined) return [r.agent];
+    if (r.zone === undefined || !storage.agents) return [undefined];
+    const zone = r.zone;
+    // Unreadable: as a store-wide rule (the earlier page, never a later one).
+    return Promise.resolve()
+      .then(async () => (await storage.agents!.zoneAgents(store, zone)).map((a) => a.agent))
+      .catch(() => [undefined]);
   };
+  const offlineRules = (
+    await Promise.all(offline.map(async (r) => (await watched(r)).map((agent) => ({ thresholdMs: r.threshold * 1000, forMs: r.forSeconds * 1000, ...(agent !== undefined ? { agent } : {}) }))))
+  ).flat();
+  return { ...opening, offlineGraceMs: Math.min(...offline.map((r) => r.threshold * 1000)), offlineRules };
 }
 
 /** {@link storeOpening} from storage alone (the CLI, which reads the database): the hours stored, the time zone of the layout in force at `now`. */
-export async function storedOpening(storage: Pick<Storage, "hours" | "stores" | "alerts">, store: string, now: number): Promise<StoreOpening | null> {
+export async function storedOpening(storage: Pick<Storage, "hours" | "stores" | "alerts"> & Partial<Pick<Storage, "agents">>, store: string, now: number): Promise<StoreOpening | null> {
   const hours = await storage.hours.get(store, now);
   if (!hours) return null;
   const timeZone = layoutAt(await storage.stores.layouts(store), now)?.timezone;

@@ -76,4 +76,41 @@ describe("a box down at night: given until its agent-offline rule pages (thresho
     now = at(8, 8, 30, 1);
     expect(await views()).toEqual({ offline: true, back: null, chain: 1, cli: "offline", gauge: { closed: 0, offline: 1 } });
   });
+
+  it("a zone's rule watches the agents whose events named the zone, as the alert evaluator reads it, not every agent", async () => {
+    now = at(7, 12);
+    const { storage } = t.server.services;
+    await t.putLayout("zoned", smallLayout({ name: "zoned", timezone: "Europe/Paris" }));
+    expect((await t.request("PUT", "/api/v1/stores/zoned/hours", { hours: HOURS })).status).toBe(200);
+    // cam-1 reports the fruit zone, cam-2 the bakery.
+    for (const [agent, zone] of [
+      ["cam-1", "fruit"],
+      ["cam-2", "bakery"],
+    ] as const) {
+      await storage.agents.add("zoned", agent, "camera", at(7, 12));
+      await storage.agents.recordIngestMany([{ store: "zoned", agent, events: 1, duplicates: 0, rejects: 0, lastEventTs: at(7, 12), receivedAt: at(7, 12), zones: new Map([[zone, at(7, 12)]]) }]);
+    }
+    for (const [id, rule] of [
+      ["fruit-down", { kind: "agent-offline", zone: "fruit", threshold: 600, forSeconds: 1200, cooldownSeconds: 0, enabled: true }],
+      ["bakery-down", { kind: "agent-offline", zone: "bakery", threshold: 120, forSeconds: 0, cooldownSeconds: 0, enabled: true }],
+    ] as const) {
+      const res = await t.request("PUT", `/api/v1/stores/zoned/alert-rules/${id}`, rule);
+      expect(res.status, res.text).toBe(200);
+    }
+    await storage.agents.revoke("zoned", "cam-2", at(7, 13));
+    const online = (ts: number) => ({ state: "online" as const, ts, kind: "camera" as const, version: "1.0.0" });
+    await storage.agents.recordStatus("zoned", "cam-1", online(at(7, 21, 14)), at(7, 21, 14));
+    await storage.agents.recordStatus("zoned", "cam-1", { ...online(at(7, 21, 15)), state: "offline" }, at(7, 21, 15));
+    const cam1 = async () => {
+      const agents = await t.get<{ agents: { agent: string; problems: string[]; expectedBackBy?: number | null }[] }>("/api/v1/stores/zoned/agents");
+      const cam = agents.body.agents.find((a) => a.agent === "cam-1")!;
+      const list = await agentListOpened(await storage.agents.listAll(), { stores: ["zoned"] }, 60_000, now, (s) => storedOpening(storage, s, now));
+      return { offline: cam.problems.includes("offline"), back: cam.expectedBackBy ?? null, cli: list.find((e) => e.agent === "cam-1")!.status };
+    };
+    // The bakery's 2-minute rule watches cam-2 only: cam-1 is given until the fruit rule pages, 08:30.
+    now = at(8, 8, 5);
+    expect(await cam1()).toEqual({ offline: false, back: at(8, 8, 30), cli: "closed" });
+    now = at(8, 8, 30, 1);
+    expect(await cam1()).toEqual({ offline: true, back: null, cli: "offline" });
+  });
 });
