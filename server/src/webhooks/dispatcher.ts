@@ -312,8 +312,10 @@ export class WebhookDispatcher {
         finishedAt: now,
       }, this.claimant);
       const fresh = recorded ? await this.storage.webhooks.get(hook.id) : undefined;
+      // The failing run is over; the switch stays as it is now (the hook was enabled when posted: one off now was switched
+      // off during the post, by an admin, whose disable stays).
       if (fresh && (fresh.consecutiveFailures > 0 || fresh.failingSince !== null))
-        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: true, disabledReason: null });
+        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: fresh.enabled, disabledReason: fresh.disabledReason });
     } else {
       const givenUp = attempts >= o.maxAttempts;
       const recorded = await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
@@ -344,7 +346,7 @@ export class WebhookDispatcher {
       ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
       : null;
     // A hook an admin disabled while it was posted stays disabled, with the admin's reason.
-    await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: hook.enabled && !disable, disabledReason: reason ?? hook.disabledReason });
+    await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: hook.enabled && !disable, disabledReason: hook.enabled ? reason : hook.disabledReason });
     this.metrics?.webhookFailures.inc();
     if (givenUp) this.metrics?.webhookGivenUp.inc();
     if (disable) this.metrics?.webhooksDisabled.inc();

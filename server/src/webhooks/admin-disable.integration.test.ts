@@ -1,0 +1,72 @@
+/**
+ * An admin's disable made while a delivery is being posted stays: the post's outcome moves the hook's counts, not its
+ * switch. One real SQLite file, a real HTTP receiver on a local port holding the post while the admin disables the hook
+ * (as PATCH /webhooks/:id {enabled: false} does). The old dispatcher, on a success ending a failing run, set the hook
+ * enabled again with no reason: the admin's disable was undone by the post it was meant to stop after.
+ */
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempDir, waitFor } from "../../../test/support/wait.js";
+import { openSqliteStorage } from "../storage/sqlite.js";
+import type { Storage } from "../storage/types.js";
+import { WebhookDispatcher } from "./dispatcher.js";
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** A receiver that holds every request until `answer`. */
+async function receiver() {
+  const held: ServerResponse[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanup.push(() => void server.closeAllConnections());
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    held,
+    answer: (status: number) => held.shift()!.writeHead(status).end(status >= 400 ? "no" : undefined),
+  };
+}
+
+async function failingHook(options: { disableAfterFailures?: number } = {}) {
+  const dir = tempDir("footfall-webhook-admin-");
+  const storage: Storage = await openSqliteStorage(dir.path);
+  cleanup.push(async () => {
+    await storage.close();
+    dir.remove();
+  });
+  const dispatcher = new WebhookDispatcher({ storage, log: { info: () => {}, warn: () => {}, error: () => {} }, options: { timeoutMs: 60_000, ...options } });
+  const r = await receiver();
+  const hook = await storage.webhooks.create("s1", { url: r.url, events: [], secret: "whsec_x" }, Date.now());
+  // In a failing run: two failed attempts before this one.
+  await storage.webhooks.setHealth(hook.id, { consecutiveFailures: 2, failingSince: Date.now() - 60_000, enabled: true, disabledReason: null });
+  const d = (await dispatcher.sendTest(hook.id))!;
+  const posted = dispatcher.deliverNow(hook.id, d.deliveryId);
+  await waitFor("the post", () => r.held.length === 1 || undefined);
+  // The admin disables the hook while it is being posted.
+  await storage.webhooks.update(hook.id, { enabled: false, disabledReason: "disabled by an admin" });
+  return { storage, hook, r, posted };
+}
+
+describe("an admin's disable during a post", () => {
+  it("stays when the post goes through", async () => {
+    const { storage, hook, r, posted } = await failingHook();
+    r.answer(204);
+    expect(await posted).toMatchObject({ posted: true, delivery: { status: "delivered" } });
+    // The run of failures is over; the hook is still off, with the admin's words.
+    expect(await storage.webhooks.get(hook.id)).toMatchObject({ enabled: false, disabledReason: "disabled by an admin", consecutiveFailures: 0, failingSince: null });
+  });
+
+  it("stays, with the admin's words, when the post fails and would have disabled it anyway", async () => {
+    const { storage, hook, r, posted } = await failingHook({ disableAfterFailures: 3 });
+    r.answer(500);
+    expect(await posted).toMatchObject({ posted: true, delivery: { status: "pending", responseStatus: 500 } });
+    expect(await storage.webhooks.get(hook.id)).toMatchObject({ enabled: false, disabledReason: "disabled by an admin", consecutiveFailures: 3 });
+  });
+});
