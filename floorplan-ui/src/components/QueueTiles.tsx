@@ -11,7 +11,8 @@
 import { useMemo } from "react";
 import type { LiveQueuesResponse } from "../api/queues.js";
 import type { AsyncState } from "../hooks/useQ.js";
-import { formatTime } from "../model/format.js";
+import { sinceWords } from "../model/not-counted.js";
+import { useServerNow } from "../hooks/useServerNow.js";
 import { queueTiles, type QueueAlert, type QueueTile } from "../model/queues.js";
 import "../styles/queues.css";
 
@@ -68,12 +69,14 @@ export function QueueTiles({ q, live, hasQueues, timeZone }: { q: AsyncState<Liv
  * portrait tablet's column still holds it whole.
  */
 function OfflineTile({ t, since, timeZone }: { t: QueueTile; since: number; timeZone: string }) {
+  // Begun before today in the store: "Since Fri 15:56 CET", never a bare time that reads as recent.
+  const now = useServerNow(60_000);
   return (
     <div className="card queue-tile queue-offline" data-testid={`queue-tile-${t.zone}`} data-length={t.length} data-wait="" data-open-till="no" data-offline-since={since}>
       <div className="queue-name">{t.name}</div>
       <div className="queue-offline-head">Not counted now</div>
       <div className="queue-offline-note" role="status" data-testid={`queue-offline-${t.zone}`}>
-        Since {formatTime(since, timeZone)} ({t.offlineAgents.join(", ")} offline). {t.length === 1 ? "1 person was" : `${t.length} people were`} waiting then: look at the line yourself.
+        Since {sinceWords(since, now, timeZone)} ({t.offlineAgents.join(", ")} offline). {t.length === 1 ? "1 person was" : `${t.length} people were`} waiting then: look at the line yourself.
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { PRESETS, dayOf, editDays, type DateRange, type Preset } from "../model/
 import { formatRange, formatTime } from "../model/format.js";
 import { Segmented } from "./States.js";
 import { notCountedSinceText, type NotCountedSpan } from "../model/not-counted.js";
+import { useServerNow } from "../hooks/useServerNow.js";
 
 export interface RangeBarProps {
   preset: Preset;
@@ -44,6 +45,8 @@ export function RangeBar({ preset, range, timeZone, onPreset, onDays, compare, o
  * (`notCounted`, useNothingCounted) a range reaching the present says so next to "Updated": "Not counted since 17:34 CET (cam-1 offline)".
  */
 export function RangeHeading({ title, note, children, updatedAt, notCounted = null, ready = true, ...bar }: RangeBarProps & { title: string; note?: ReactNode; children?: ReactNode; updatedAt?: number | null; notCounted?: NotCountedSpan | null; ready?: boolean }) {
+  // The outage's start is worded against the server's day ("since Fri 17:34 CET" seen on Monday).
+  const now = useServerNow(60_000);
   return (
     <>
       <div className="page-h">
@@ -61,7 +64,7 @@ export function RangeHeading({ title, note, children, updatedAt, notCounted = nu
         )}
         {updatedAt != null && notCounted && (
           <span className="chip not-counted-chip" data-testid="not-counted-now" title="Every zone's agents are offline: the figures stop there, the last hour is short by what nobody counted">
-            {notCountedSinceText(notCounted, bar.timeZone)}
+            {notCountedSinceText(notCounted, bar.timeZone, now)}
           </span>
         )}
       </div>

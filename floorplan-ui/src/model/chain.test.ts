@@ -307,32 +307,40 @@ describe("the chain view's partial 'in store now'", () => {
   const zone = (name: string, since: number) => ({ zone: name.toLowerCase(), name, since, agents: ["cam-2"] });
   it("says which zones are not counted and since when (the first to stop), in the store's time zone, while the figure is partial", () => {
     const s = { ...store("lille", 0), timezone: "Europe/Paris", partial: true, notCounted: [zone("Bakery", at + 60_000), zone("Till queue", at)] };
-    expect(partialNote(s)).toMatch(/^Partial: Bakery, Till queue not counted since 16:52 CES?T$/);
-    expect(partialNote({ ...s, notCounted: [1, 2, 3, 4].map((i) => zone(`Z${i}`, at)) })).toMatch(/^Partial: 4 zones not counted since 16:52/);
+    expect(partialNote(s, at)).toMatch(/^Partial: Bakery, Till queue not counted since 16:52 CES?T$/);
+    expect(partialNote({ ...s, notCounted: [1, 2, 3, 4].map((i) => zone(`Z${i}`, at)) }, at)).toMatch(/^Partial: 4 zones not counted since 16:52/);
   });
   it("says nothing while the figure is whole, or from a server before the field", () => {
-    expect(partialNote({ ...store("lyon", 0), partial: false, notCounted: [] })).toBeNull();
+    expect(partialNote({ ...store("lyon", 0), partial: false, notCounted: [] }, at)).toBeNull();
     // A door store's total from its door counter: a camera's zone not counted leaves it whole.
-    expect(partialNote({ ...store("lyon", 0), partial: false, notCounted: [zone("Bakery", at)] })).toBeNull();
-    expect(partialNote(store("old", 0))).toBeNull();
+    expect(partialNote({ ...store("lyon", 0), partial: false, notCounted: [zone("Bakery", at)] }, at)).toBeNull();
+    expect(partialNote(store("old", 0), at)).toBeNull();
   });
   it("says in the totals how many stores are partial", () => {
-    expect(partialTotalNote({ partialStores: 1 })).toBe("partial: 1 store not fully counted now");
-    expect(partialTotalNote({ partialStores: 2 })).toBe("partial: 2 stores not fully counted now");
-    expect(partialTotalNote({ partialStores: 0 })).toBeNull();
-    expect(partialTotalNote({})).toBeNull();
+    expect(partialTotalNote({ partialStores: 1 }, [], at)).toBe("partial: 1 store not fully counted now");
+    expect(partialTotalNote({ partialStores: 2 }, [], at)).toBe("partial: 2 stores not fully counted now");
+    expect(partialTotalNote({ partialStores: 0 }, [], at)).toBeNull();
+    expect(partialTotalNote({}, [], at)).toBeNull();
   });
   it("names in the totals a store nothing counts now, as its row does, not as 'partial'", () => {
     // Every box of Lille off since 16:52: its row says "Not counted since 16:52 CET (cam-2 offline): the count from before".
     const lille = { ...store("lille", 0), name: "Lille", timezone: "Europe/Paris", partial: true, zoneCount: 2, notCounted: [zone("Bakery", at), zone("Tills", at + 60_000)] };
     const lyon = { ...store("lyon", 0), name: "Lyon", partial: false, zoneCount: 2, notCounted: [] };
-    expect(partialNote(lille)).toMatch(/^Not counted since 16:52 CES?T \(cam-2 offline\): the count from before$/);
-    expect(partialTotalNote({ partialStores: 1 }, [lille, lyon])).toMatch(/^Lille not counted since 16:52 CES?T \(cam-2 offline\): the count from before$/);
+    expect(partialNote(lille, at)).toMatch(/^Not counted since 16:52 CES?T \(cam-2 offline\): the count from before$/);
+    expect(partialTotalNote({ partialStores: 1 }, [lille, lyon], at)).toMatch(/^Lille not counted since 16:52 CES?T \(cam-2 offline\): the count from before$/);
     // One more store with a zone down: "partial" for it alone.
     const nice = { ...store("nice", 0), name: "Nice", partial: true, zoneCount: 2, notCounted: [zone("Bakery", at)] };
-    expect(partialTotalNote({ partialStores: 2 }, [lille, lyon, nice])).toMatch(/^Lille not counted since 16:52 CES?T \(cam-2 offline\): the count from before · partial: 1 more store not fully counted now$/);
+    expect(partialTotalNote({ partialStores: 2 }, [lille, lyon, nice], at)).toMatch(/^Lille not counted since 16:52 CES?T \(cam-2 offline\): the count from before · partial: 1 more store not fully counted now$/);
     const many = [1, 2, 3, 4].map((i) => ({ ...lille, id: `s${i}`, name: `S${i}` }));
-    expect(partialTotalNote({ partialStores: 4 }, many)).toBe("4 stores not counted now: the count from before");
+    expect(partialTotalNote({ partialStores: 4 }, many, at)).toBe("4 stores not counted now: the count from before");
+  });
+  it("says the day of a start before today in the store's zone (server's now): 'since Sun 16:52 CET' on Monday, a date a week on", () => {
+    const lille = { ...store("lille", 0), name: "Lille", timezone: "Europe/Paris", partial: true, zoneCount: 2, notCounted: [zone("Bakery", at), zone("Tills", at + 60_000)] };
+    const monday = at + 18 * 3_600_000; // Mon 7 Dec 10:52 in Paris
+    expect(partialNote(lille, monday)).toBe("Not counted since Sun 16:52 CET (cam-2 offline): the count from before");
+    expect(partialTotalNote({ partialStores: 1 }, [lille], monday)).toBe("Lille not counted since Sun 16:52 CET (cam-2 offline): the count from before");
+    expect(partialNote({ ...lille, zoneCount: 3 }, monday)).toBe("Partial: Bakery, Tills not counted since Sun 16:52 CET");
+    expect(partialNote(lille, at + 8 * 86_400_000)).toBe("Not counted since 6 Dec 16:52 CET (cam-2 offline): the count from before");
   });
   it("accounts in the totals for every store not fully counted, once (fast-check against counting the rows)", () => {
     const row = fc.record({ zoneCount: fc.integer({ min: 0, max: 3 }), down: fc.integer({ min: 0, max: 3 }), doorWhole: fc.boolean() }).map(({ zoneCount, down, doorWhole }) => {
@@ -344,7 +352,7 @@ describe("the chain view's partial 'in store now'", () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 7 }), (raw) => {
         const rows = raw.map((r, i) => ({ ...r, id: `s${i}`, name: `Store ${i}` }));
-        const note = partialTotalNote({ partialStores: rows.filter((r) => r.partial).length }, rows);
+        const note = partialTotalNote({ partialStores: rows.filter((r) => r.partial).length }, rows, at);
         const nothing = rows.filter((r) => r.zoneCount > 0 && r.notCounted.length === r.zoneCount);
         const partOnly = rows.filter((r) => r.partial && !nothing.includes(r)).length;
         if (nothing.length === 0 && partOnly === 0) return note === null;

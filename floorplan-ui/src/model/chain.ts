@@ -7,7 +7,7 @@ import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
 import { formatChange, formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
 import { presetRange, type Preset } from "./range.js";
 import { nameShown } from "./names.js";
-import { nothingCounted, notCountedSinceText, type NotCountedSpan } from "./not-counted.js";
+import { nothingCounted, notCountedSinceText, sinceWords, type NotCountedSpan } from "./not-counted.js";
 
 export { changeOf };
 
@@ -283,17 +283,18 @@ export function storeNothingCounted(store: Pick<OverviewStore, "notCounted" | "z
 /**
  * A store's "in store now" that holds a zone nobody counts now (the API's `partial`), in the tablet's
  * words with since when, in the store's time zone: "Partial: Bakery not counted since 16:52 CET"
- * (the first to stop; up to 3 names, else how many zones). Null while the figure is whole. When no zone at all
+ * (the first to stop; up to 3 names, else how many zones; its day when it began before `now`'s day, the server's clock:
+ * "since Fri 16:52 CET", not-counted's sinceWords). Null while the figure is whole. When no zone at all
  * is counted, not "Partial" but the live view's words: "Not counted since 17:34 CET (sim-1 offline): the count from before".
  */
-export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" | "timezone" | "zoneCount">): string | null {
+export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" | "timezone" | "zoneCount">, now: number): string | null {
   const zones = store.notCounted ?? [];
   const nothing = storeNothingCounted(store);
-  if (nothing) return `${notCountedSinceText(nothing, store.timezone)}: the count from before`;
+  if (nothing) return `${notCountedSinceText(nothing, store.timezone, now)}: the count from before`;
   if (!store.partial || zones.length === 0) return null;
   const since = Math.min(...zones.map((z) => z.since));
   const names = zones.length > 3 ? `${zones.length} zones` : zones.map((z) => nameShown(z.name)).join(", ");
-  return `Partial: ${names} not counted since ${formatTime(since, store.timezone)}`;
+  return `Partial: ${names} not counted since ${sinceWords(since, now, store.timezone)}`;
 }
 
 /**
@@ -306,7 +307,8 @@ export function partialNote(store: Pick<OverviewStore, "partial" | "notCounted" 
  */
 export function partialTotalNote(
   totals: Pick<OverviewTotals, "partialStores">,
-  stores: readonly Pick<OverviewStore, "name" | "partial" | "notCounted" | "timezone" | "zoneCount">[] = [],
+  stores: readonly Pick<OverviewStore, "name" | "partial" | "notCounted" | "timezone" | "zoneCount">[],
+  now: number,
 ): string | null {
   const nothing = stores.flatMap((s) => {
     const n = storeNothingCounted(s);
@@ -317,7 +319,7 @@ export function partialTotalNote(
   const parts: string[] = [];
   if (nothing.length > 3) parts.push(`${nothing.length} stores not counted now: the count from before`);
   else if (nothing.length > 0)
-    parts.push(`${nothing.map(({ store, n }) => `${nameShown(store.name)} n${notCountedSinceText(n, store.timezone).slice(1)}`).join("; ")}: the count from before`);
+    parts.push(`${nothing.map(({ store, n }) => `${nameShown(store.name)} n${notCountedSinceText(n, store.timezone, now).slice(1)}`).join("; ")}: the count from before`);
   if (rest > 0) parts.push(`partial: ${rest} ${nothing.length ? "more " : ""}${rest === 1 ? "store" : "stores"} not fully counted now`);
   return parts.length ? parts.join(" · ") : null;
 }

@@ -100,7 +100,9 @@ describe("liveScene", () => {
     expect(s.alerts.map((a) => a.id)).toEqual(["store"]);
     expect(s.zones.map((z) => z.id)).toEqual(["bread", "fruit", "hall"]);
     expect(partialText(s)).toBe("Partial: fruit not counted now");
-    expect(notCountedText(fruit.notCounted!, "Europe/Paris")).toBe("Since 01:00 CET (cam-1 offline)");
+    expect(notCountedText(fruit.notCounted!, "Europe/Paris", 5000)).toBe("Since 01:00 CET (cam-1 offline)");
+    // Seen the next day in the store's zone: its day, not a time that reads as today's.
+    expect(notCountedText(fruit.notCounted!, "Europe/Paris", 5000 + 86_400_000)).toBe("Since Thu 01:00 CET (cam-1 offline)");
     expect(partialText(liveScene(layout, o))).toBeNull();
   });
   it("says nothing is counted, not 'Partial', when every zone is not counted (the store's one agent off: the total is the count from before)", () => {

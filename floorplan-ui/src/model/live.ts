@@ -5,6 +5,7 @@
  */
 import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
 import { formatPercent, formatTime } from "./format.js";
+import { sinceWords } from "./not-counted.js";
 import type { LiveQueueRow } from "../api/queues.js";
 import { queueAlertNow, queueRowAlertNow } from "./queues.js";
 import { nameShown } from "./names.js";
@@ -160,9 +161,9 @@ export function liveScene(layout: Pick<Layout, "zones">, occupancy: LiveOccupanc
   };
 }
 
-/** A zone nothing counts now, in the queue tile's words: "Since 15:56 CET (cam-q offline)". */
-export function notCountedText(n: { since: number; agents: readonly string[] }, timeZone: string): string {
-  return `Since ${formatTime(n.since, timeZone)} (${n.agents.join(", ")} offline)`;
+/** A zone nothing counts now, in the queue tile's words: "Since 15:56 CET (cam-q offline)" ("Since Fri 15:56 CET" begun before today: not-counted's sinceWords). */
+export function notCountedText(n: { since: number; agents: readonly string[] }, timeZone: string, now: number): string {
+  return `Since ${sinceWords(n.since, now, timeZone)} (${n.agents.join(", ")} offline)`;
 }
 
 /**
@@ -174,12 +175,12 @@ export function notCountedText(n: { since: number; agents: readonly string[] }, 
  */
 export type ZoneListForm = { form: "full" | "dense"; legend: { mark: number | null; text: string; zones: string[] }[]; markOf: Record<string, number | null> };
 
-export function zoneListForm(zones: readonly { id: string; notCounted: { since: number; agents: readonly string[] } | null }[], overflows: boolean, timeZone: string): ZoneListForm {
+export function zoneListForm(zones: readonly { id: string; notCounted: { since: number; agents: readonly string[] } | null }[], overflows: boolean, timeZone: string, now: number): ZoneListForm {
   const nc = zones.filter((z) => z.notCounted);
   if (!overflows || nc.length === 0) return { form: "full", legend: [], markOf: {} };
   const groups = new Map<string, { text: string; zones: string[] }>();
   for (const z of nc) {
-    const text = `Not counted s${notCountedText(z.notCounted!, timeZone).slice(1)}`;
+    const text = `Not counted s${notCountedText(z.notCounted!, timeZone, now).slice(1)}`;
     const g = groups.get(text) ?? { text, zones: [] };
     g.zones.push(z.id);
     groups.set(text, g);

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { notCountedText, zoneListForm } from "./live.js";
 
 const TZ = "Europe/Paris";
+const NOW = 1_765_010_000_000; // the day of the outages below, in Paris
 const zonesArb = fc.array(
   fc.record({
     id: fc.string(),
@@ -14,16 +15,16 @@ const zonesArb = fc.array(
 describe("zoneListForm: the kiosk's dense zone list", () => {
   it("stays full while the rows fit or nothing is not counted", () => {
     const z = [{ id: "a", notCounted: { since: 1_765_000_000_000, agents: ["sim-1"] } }];
-    expect(zoneListForm(z, false, TZ).form).toBe("full");
-    expect(zoneListForm([{ id: "a", notCounted: null }], true, TZ).form).toBe("full");
+    expect(zoneListForm(z, false, TZ, NOW).form).toBe("full");
+    expect(zoneListForm([{ id: "a", notCounted: null }], true, TZ, NOW).form).toBe("full");
   });
 
   it("one since/agents: one legend line with no mark, as the row used to say it", () => {
     const since = 1_765_000_000_000;
     const z = Array.from({ length: 24 }, (_, i) => ({ id: `z${i}`, notCounted: { since, agents: ["sim-1"] } }));
-    const f = zoneListForm(z, true, TZ);
+    const f = zoneListForm(z, true, TZ, NOW);
     expect(f.form).toBe("dense");
-    expect(f.legend).toEqual([{ mark: null, text: `Not counted s${notCountedText({ since, agents: ["sim-1"] }, TZ).slice(1)}`, zones: z.map((x) => x.id) }]);
+    expect(f.legend).toEqual([{ mark: null, text: `Not counted s${notCountedText({ since, agents: ["sim-1"] }, TZ, NOW).slice(1)}`, zones: z.map((x) => x.id) }]);
     expect(f.legend[0]!.text).toMatch(/^Not counted since \d\d:\d\d( \w+)? \(sim-1 offline\)$/);
   });
 
@@ -32,7 +33,7 @@ describe("zoneListForm: the kiosk's dense zone list", () => {
       fc.property(zonesArb, fc.boolean(), (raw, overflows) => {
         // Ids unique, as a layout's.
         const zones = raw.map((z, i) => ({ ...z, id: `${i}-${z.id}` }));
-        const f = zoneListForm(zones, overflows, TZ);
+        const f = zoneListForm(zones, overflows, TZ, NOW);
         const nc = zones.filter((z) => z.notCounted);
         expect(f.form).toBe(overflows && nc.length > 0 ? "dense" : "full");
         if (f.form === "full") {
@@ -40,12 +41,12 @@ describe("zoneListForm: the kiosk's dense zone list", () => {
           return;
         }
         // Reference: the distinct texts in first-seen order.
-        const texts = [...new Set(nc.map((z) => `Not counted s${notCountedText(z.notCounted!, TZ).slice(1)}`))];
+        const texts = [...new Set(nc.map((z) => `Not counted s${notCountedText(z.notCounted!, TZ, NOW).slice(1)}`))];
         expect(f.legend.map((g) => g.text)).toEqual(texts);
         expect(f.legend.flatMap((g) => g.zones).sort()).toEqual(nc.map((z) => z.id).sort());
         for (const z of nc) {
           const g = f.legend.find((l) => l.zones.includes(z.id))!;
-          expect(g.text).toBe(`Not counted s${notCountedText(z.notCounted!, TZ).slice(1)}`);
+          expect(g.text).toBe(`Not counted s${notCountedText(z.notCounted!, TZ, NOW).slice(1)}`);
           expect(f.markOf[z.id]).toBe(texts.length > 1 ? texts.indexOf(g.text) + 1 : null);
         }
       }),

@@ -18,6 +18,8 @@ import { ErrorState, Loading } from "../components/States.js";
 import { OpeningHoursEditor } from "../components/OpeningHoursEditor.js";
 import { AlertBanner } from "../components/AlertBanner.js";
 import { useLive } from "../live/useLive.js";
+import { useServerNow } from "../hooks/useServerNow.js";
+import { sinceWords } from "../model/not-counted.js";
 import "../styles/live.css";
 
 const KIND_LABEL: Record<AlertKind, string> = {
@@ -253,6 +255,8 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
 }
 
 function History({ alerts, timeZone }: { alerts: ShownAlert[]; timeZone: string }) {
+  // An outage's start against the server's day, as the other screens word it: "since Fri 16:52 CET".
+  const now = useServerNow(60_000);
   if (alerts.length === 0) return <p className="muted">No alert in the last 30 days.</p>;
   return (
     <table className="table" data-testid="alert-history">
@@ -277,7 +281,7 @@ function History({ alerts, timeZone }: { alerts: ShownAlert[]; timeZone: string 
               {a.notCountedSince !== undefined && a.state !== "resolved" && (
                 <span className="muted small" data-testid={`alert-not-counted-${a.ruleId}`}>
                   {" "}
-                  · not counted now since {formatTime(a.notCountedSince, timeZone)}: figures frozen
+                  · not counted now since {sinceWords(a.notCountedSince, now, timeZone)}: figures frozen
                 </span>
               )}
             </td>

@@ -10,6 +10,7 @@ import type { ViewProps } from "../App.js";
 import { createChainApi, type Figures, type OverviewStore, type OverviewTotals } from "../api/chain.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
+import { useServerNow } from "../hooks/useServerNow.js";
 import { beginsNote } from "../model/figures-begin.js";
 import {
   chainRange,
@@ -71,7 +72,8 @@ function ClosedNow({ store, now }: { store: OverviewStore; now: number }) {
 
 /** "Partial: Bakery not counted since 16:52 CET" under a store's people now while a zone of its total is not counted (its camera offline). */
 function PartialNow({ store }: { store: OverviewStore }) {
-  const note = partialNote(store);
+  // Since when against the server's day in the store's zone: "since Fri 16:52 CET" when it began before today.
+  const note = partialNote(store, useServerNow(60_000));
   if (!note) return null;
   return (
     <div className="muted small chain-partial" data-testid={`chain-partial-${store.id}`}>
@@ -515,7 +517,7 @@ export default function ChainView({ route, navigate }: ViewProps) {
 function Totals({ totals, stores }: { totals: OverviewTotals; stores: readonly OverviewStore[] }) {
   const lfl = likeForLikeLine(totals);
   // A store nothing counts now by name, as its row says it; the stores counted in part: "partial: 2 stores".
-  const partial = partialTotalNote(totals, stores);
+  const partial = partialTotalNote(totals, stores, useServerNow(60_000));
   return (
     <div className="stats card card-b" data-testid="chain-totals">
       <div className="stat">

@@ -11,6 +11,7 @@ import type { ViewProps } from "../App.js";
 import { isNotFound } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { useNow } from "../hooks/useNow.js";
+import { useServerNow } from "../hooks/useServerNow.js";
 import { useLive } from "../live/useLive.js";
 import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
@@ -114,6 +115,8 @@ function useOverSince(scene: LiveScene | null, ts: number | null): OverSince {
 
 function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, openNow, closedText }: { store: string; layout: Layout; scene: LiveScene; live: LiveSnapshot; overSince: OverSince; timeZone: string; hasHours: boolean | null; openNow: boolean | null; closedText: string | null }) {
   const { signOut } = useSession();
+  // Outages' starts are worded against the server's day: "Since Fri 17:34 CET" seen on Monday.
+  const serverNow = useServerNow(60_000);
   // The store card follows the alert banner: red while an alert fires.
   const attention = attentionWithAlerts(scene.attention, live.alerts);
   const card = STATE_STYLE[attention];
@@ -137,7 +140,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
   }, []);
   const rowsKey = `${win}|${scene.zones.map((z) => `${z.id}:${z.notCounted ? `n${z.notCounted.since}` : z.state}`).join(",")}`;
   const [denseFor, setDenseFor] = useState<string | null>(null);
-  const list = zoneListForm(scene.zones, denseFor === rowsKey, timeZone);
+  const list = zoneListForm(scene.zones, denseFor === rowsKey, timeZone, serverNow);
   useLayoutEffect(() => {
     const el = zonesBox.current;
     if (!el || denseFor === rowsKey) return;
@@ -254,7 +257,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                     // One line: the name and a grey "Not counted" (with its legend line's number when there are
                     // several); since when and which agents in the legend above and in the row's tooltip.
                     const mark = list.markOf[z.id] ?? null;
-                    const text = notCountedText(z.notCounted, timeZone);
+                    const text = notCountedText(z.notCounted, timeZone, serverNow);
                     return (
                       <li key={z.id} className="not-counted dense" title={`Not counted now: ${text}`} data-testid={`live-zone-${z.id}`} data-occupancy={z.occupancy} data-state="not-counted" data-offline-since={z.notCounted.since}>
                         <span className="zname">{z.name}</span>
@@ -269,7 +272,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
                       <span className="zname">{z.name}</span>
                       <span className="zstate">Not counted now</span>
                       <span className="zsince" data-testid={`live-zone-offline-${z.id}`}>
-                        {notCountedText(z.notCounted, timeZone)}
+                        {notCountedText(z.notCounted, timeZone, serverNow)}
                       </span>
                     </li>
                   );
@@ -315,14 +318,15 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
  */
 function StatusPill({ live, now, nothing, timeZone }: { live: LiveSnapshot; now: number; nothing: NotCountedSpan | null; timeZone: string }) {
   const stopped = live.status === "live" && nothing !== null;
-  const text = stopped ? nothingCountedPillText(nothing, timeZone) : {
+  const serverNow = useServerNow(60_000);
+  const text = stopped ? nothingCountedPillText(nothing, timeZone, serverNow) : {
     connecting: "Connecting…",
     live: live.receivedAt ? `Live · updated ${formatAgo(live.receivedAt, now)}` : "Live",
     reconnecting: live.lostAt && now - live.lostAt >= 5000 ? `Reconnecting… · offline ${formatAgo(live.lostAt, now).replace(" ago", "")}` : "Reconnecting…",
     refused: `Not connected: ${live.error ?? "refused"}`,
   }[live.status];
   return (
-    <div className={`pill pill-${stopped ? "not-counted" : live.status}`} role="status" aria-live="polite" data-testid="live-status" data-counting={stopped ? "none" : undefined} title={stopped ? `${notCountedSinceText(nothing, timeZone)}: the figures are the count from before` : undefined}>
+    <div className={`pill pill-${stopped ? "not-counted" : live.status}`} role="status" aria-live="polite" data-testid="live-status" data-counting={stopped ? "none" : undefined} title={stopped ? `${notCountedSinceText(nothing, timeZone, serverNow)}: the figures are the count from before` : undefined}>
       <span className="pill-dot" aria-hidden />
       {text}
     </div>

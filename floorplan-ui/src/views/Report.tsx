@@ -27,12 +27,14 @@ import "../styles/analytics.css";
 import "../styles/admin.css";
 import { nameShown } from "../model/names.js";
 import { notCountedSinceText } from "../model/not-counted.js";
+import { useServerNow } from "../hooks/useServerNow.js";
 
 export default function ReportView(props: ViewProps) {
   const { store } = props;
   const { api, stores } = useSession();
   const r = useAnalyticsRange(props);
   const { range, timeZone, layout } = r;
+  const now = useServerNow(60_000);
   const enabled = r.ready;
   const key = [store, range.from, range.to] as const;
   const answer = useQ(["report-traffic", ...key], (signal) => api.trafficAnswer(store, range, "day", signal), { enabled });
@@ -98,7 +100,7 @@ export default function ReportView(props: ViewProps) {
         {/* The heading's chip is not printed (the head is printed alone): it says it under its range, in the same words. */}
         {r.updatedAt != null && nothingNow && (
           <p className="report-sub small warn-text" data-testid="report-not-counted-now">
-            {notCountedSinceText(nothingNow, timeZone)}: the figures stop there, the last hour is short by what nobody counted
+            {notCountedSinceText(nothingNow, timeZone, now)}: the figures stop there, the last hour is short by what nobody counted
           </p>
         )}
       </header>
