@@ -29,7 +29,7 @@ export interface OpenStorageOptions {
   ingestNice?: number;
   /** PostgreSQL: what the operator should know that does not stop the storage (the extension above missing). */
   onWarn?: (message: string) => void;
-  /** SQLite: each step of the schema migrations a start applies (the server logs an upgrade's progress). */
+  /** Each step of the schema migrations a start applies, SQLite's or PostgreSQL's (the server logs an upgrade's progress). */
   onMigration?: (e: MigrationEvent) => void;
 }
 
@@ -46,6 +46,7 @@ export async function openStorage(dataDir: string, opts: OpenStorageOptions = {}
       ...(opts.interactivePoolMax !== undefined ? { interactivePoolMax: opts.interactivePoolMax } : {}),
       ...(opts.ingestNice ? { ingestNice: opts.ingestNice } : {}),
       ...(opts.onWarn ? { onWarn: opts.onWarn } : {}),
+      ...(opts.onMigration ? { onMigration: opts.onMigration } : {}),
     });
   }
   return openSqliteStorage(dataDir, opts.onMigration ? { onMigration: opts.onMigration } : {});

@@ -34,6 +34,7 @@ import {
   type VisitorEvent,
 } from "@footfall/core";
 import type pg from "pg";
+import type { MigrationEvent } from "../db/database.js";
 import { deriveVisitor } from "../analytics/visitor-derivation.js";
 import { AggregateDelta } from "../aggregates/delta.js";
 import { encodeHistogram } from "../aggregates/dwell-histogram.js";
@@ -123,6 +124,8 @@ export interface PgStorageOptions {
   ingestNice?: number;
   /** Something the operator should know and fix that does not stop the storage (logged by the caller). */
   onWarn?: (message: string) => void;
+  /** Each step of the schema migrations the open applies (the server logs an upgrade's progress, as on SQLite). */
+  onMigration?: (e: MigrationEvent) => void;
   now?: () => number;
   /** Partitions are made at open back to this age (the oldest event ingest accepts; default 8 days). */
   maxEventAgeMs?: number;
@@ -1587,7 +1590,7 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
       },
     });
   try {
-    await migratePg(pool);
+    await migratePg(pool, undefined, opts.onMigration);
     const maxAge = opts.maxEventAgeMs ?? 8 * DAY_MS;
     await core.partitions.prepare(now(), maxAge);
     core.timer = setInterval(() => {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { MigrationEvent } from "../db/database.js";
 import { PG_MIGRATIONS, type PgMigration } from "./schema.js";
 
 /** The advisory lock migrations hold, so two servers starting at once apply each migration once. */
@@ -19,9 +20,14 @@ export interface MigrationResult {
  * together; the first applies, the others find it done). A migration numbered below the database's
  * highest is applied too if the database never got it (new numbers go above the released ones,
  * db/migrations.test.ts; this is the second net). A database newer than this server is refused: an
- * older server would misread it.
+ * older server would misread it. `onMigration` hears each step as SQLite's migrate tells it (the server logs an
+ * upgrade's progress with logMigration, ../db/database.ts): the begin, each migration applied, the end.
  */
-export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<MigrationResult> {
+export async function migratePg(
+  pool: pg.Pool,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+  onMigration?: (e: MigrationEvent) => void,
+): Promise<MigrationResult> {
   const client = await pool.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
@@ -39,8 +45,11 @@ export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[
         );
       }
       const applied: number[] = [];
-      for (const m of migrations) {
-        if (done.has(m.version)) continue;
+      const pending = migrations.filter((m) => !done.has(m.version));
+      const began = Date.now();
+      if (pending.length > 0) onMigration?.({ kind: "begin", from, to: latest, count: pending.length });
+      for (const m of pending) {
+        const start = Date.now();
         await client.query("BEGIN");
         try {
           await client.query(m.sql);
@@ -51,7 +60,9 @@ export async function migratePg(pool: pg.Pool, migrations: readonly PgMigration[
           throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
         }
         applied.push(m.version);
+        onMigration?.({ kind: "applied", from, version: m.version, name: m.name, step: applied.length, of: pending.length, ms: Date.now() - start });
       }
+      if (pending.length > 0) onMigration?.({ kind: "end", from, to: Math.max(from, latest), count: applied.length, ms: Date.now() - began });
       return { from, to: Math.max(from, latest), applied };
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
