@@ -251,10 +251,15 @@ export class AggregatesRepo {
   tripStepsIn(store: string, zones: readonly string[], from: number, to: number): StoredTripSteps[] {
     const list = [...new Set(zones)];
     if (list.length === 0) return [];
-    const like = list.map(() => "(',' || p.zones || ',') LIKE ? ESCAPE '\\'").join(" OR ");
+    const like = list.map(() => "(',' || zones || ',') LIKE ? ESCAPE '\\'").join(" OR ");
+    // The paths holding a queue first (a store has tens of thousands at most), then the trips of the range on one of
+    // them: matching each trip's path text took 1.1-2.5 s over 93 days of 9 M events (bench:queue-report), this about half.
     const rows = this.db
-      .prepare(`SELECT t.start_ts AS startTs, p.zones AS zones, t.step_ts AS steps FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path WHERE t.store = ? AND t.start_ts >= ? AND t.start_ts < ? AND (${like})`)
-      .all(store, from, to, ...list.map(pathHoldsPattern)) as { startTs: number; zones: string; steps: string | null }[];
+      .prepare(
+        `SELECT t.start_ts AS startTs, p.zones AS zones, t.step_ts AS steps FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path
+          WHERE t.store = ? AND t.start_ts >= ? AND t.start_ts < ? AND t.path IN (SELECT id FROM paths WHERE store = ? AND (${like}))`,
+      )
+      .all(store, from, to, store, ...list.map(pathHoldsPattern)) as { startTs: number; zones: string; steps: string | null }[];
     return holdingAny(
       rows.map((r) => tripStepsOf(r.startTs, r.zones, r.steps)),
       list,

@@ -706,7 +706,7 @@ export async function tripStepsIn(db: PgQueryable, store: string, zones: readonl
   if (list.length === 0) return [];
   const { rows } = await db.query<{ startTs: number; zones: string; steps: string | null }>(
     `SELECT t.start_ts AS "startTs", p.zones AS zones, t.step_ts AS steps FROM trips t JOIN paths p ON p.store = t.store AND p.id = t.path
-      WHERE t.store = $1 AND t.start_ts >= $2 AND t.start_ts < $3 AND (',' || p.zones || ',') LIKE ANY($4::text[])`,
+      WHERE t.store = $1 AND t.start_ts >= $2 AND t.start_ts < $3 AND t.path IN (SELECT id FROM paths WHERE store = $1 AND (',' || zones || ',') LIKE ANY($4::text[]))`,
     [store, from, to, list.map(pathHoldsPattern)],
   );
   return holdingAny(
