@@ -266,7 +266,25 @@ export class ClusterBus {
     await Promise.all([this.flush().catch(() => {}), this.flushAlerts().catch(() => {})]);
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
-    await this.listener?.end().catch(() => {});
+    const listener = this.listener;
     this.listener = null;
+    if (listener) await endWithin(listener, CLOSE_WAIT_MS);
   }
+}
+
+/** How long a closing bus waits for its LISTEN connection to end politely before it destroys its socket. */
+const CLOSE_WAIT_MS = 2_000;
+
+/**
+ * Ends `client` politely, or, when that is not answered within `ms` (its link died silently and the check has not found it
+ * yet: a polite end waits on the dead link for ever), destroys its socket, so a stopping server does not hang on it.
+ */
+async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = client.end().catch(() => {});
+  const late = await Promise.race([ended.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))]);
+  clearTimeout(timer);
+  if (!late) return;
+  (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  await ended;
 }
