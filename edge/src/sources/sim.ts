@@ -7,6 +7,7 @@ import type { Source, SourceContext } from "../source.js";
 import { SimClock, atHourOfDay, firstOpenInstant } from "./sim/clock.js";
 import { DEMO_LAYOUT } from "./sim/demo-layout.js";
 import { SimEngine, arrivalMultiplier } from "./sim/engine.js";
+import { simOpenAt, simStateLine } from "./sim/quiet.js";
 import { SalesUploader } from "./sim/sales-upload.js";
 import type { SimSettings } from "./sim/settings.js";
 import type { SimLayout } from "./sim/store-model.js";
@@ -172,7 +173,19 @@ export class SimSource implements Source<SimSettings> {
     this.current = { ctx, engine, stamp: (ts) => (ts < clock.simStart ? ts : clock.realAt(ts)) };
     ctx.log.info({ zones: layout.zones.length, seed, speed: s.speed, door: engine.doorZone ?? "none", simStart: new Date(simStart).toISOString() }, `simulating ${origin}`);
     if (s.door.enabled && s.door.zone !== undefined && engine.doorZone === null) ctx.log.warn(`door.zone "${s.door.zone}" is not in the layout; no door counter`);
+    // One line now and one each time the store moves between closed and open (by the curve's clock), so a sim
+    // started at night says why it sends nobody, until when, and what to set to see traffic now.
+    let timeZone = layout.timezone;
+    const curveAt = (now: number) => (s.followClock ? now : engine.time);
+    let wasOpen = false;
+    const sayState = (now: number) => {
+      const { open, line } = simStateLine(s, curveAt(now), timeZone);
+      wasOpen = open;
+      ctx.log.info(line);
+    };
+    sayState(realStart);
     ctx.onLayout((next) => {
+      timeZone = next.timezone;
       engine.setLayout(next);
       ctx.log.info({ version: next.version, zones: next.zones.length }, "simulating the new layout from the next move on");
     });
@@ -184,6 +197,7 @@ export class SimSource implements Source<SimSettings> {
         const until = Math.min(clock.simAt(now), engine.time + catchUp);
         for (const event of engine.advance(until)) ctx.emit({ ...event, ts: clock.realAt(event.ts) });
         ctx.input?.();
+        if (simOpenAt(s, curveAt(now), timeZone) !== wasOpen) sayState(now);
         if (now - lastLog >= 600_000) {
           lastLog = now;
           const st = engine.stats();
