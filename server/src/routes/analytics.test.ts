@@ -162,7 +162,10 @@ describe("bad input to the analytics routes", () => {
     ["`from` after `to`", `paths?from=${NOW}&to=${T}`, /querystring\/from must be before querystring\/to/],
     ["a range over 400 days", `dwell?from=0&to=${NOW}`, /querystring\/from/],
     ["an unknown bucket", "traffic?bucket=week", /querystring\/bucket/],
-    ["hourly buckets over more than 93 days", `traffic?from=${NOW - 100 * 86_400_000}&to=${NOW}&bucket=hour`, /querystring\/bucket/],
+    ["hourly buckets over more than 93 days", `traffic?from=${NOW - 100 * 86_400_000}&to=${NOW}&bucket=hour`, /^querystring\/bucket: .*; use bucket=day$/],
+    // Told in the parameter asked with: interval=1h is not told to use bucket=day.
+    ["interval=1h over more than 93 days", `traffic?from=${NOW - 100 * 86_400_000}&to=${NOW}&interval=1h`, /^querystring\/interval: .*; use interval=1d$/],
+    ["hourly (neither bucket nor interval) over more than 93 days", `traffic?from=${NOW - 100 * 86_400_000}&to=${NOW}`, /^querystring\/bucket: .*; use bucket=day \(or interval=1d\)$/],
     ["a limit of 0", "paths?limit=0", /querystring\/limit/],
     ["a limit over 1000", "paths?limit=1001", /querystring\/limit/],
     ["a limit that is not a number", "paths?limit=many", /querystring\/limit/],

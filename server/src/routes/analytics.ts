@@ -78,7 +78,14 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const interval = askedInterval(req.query, "1h");
       if (interval === "15m") throw httpError(400, "querystring/interval: traffic is counted by the hour or the day (interval=1h or 1d, bucket=hour or day); 15-minute counts are GET /api/v1/stores/:store/counts?interval=15m");
       const bucket: Bucket = interval === "1d" ? "day" : "hour";
-      if (bucket === "hour" && range.to - range.from > 93 * 86_400_000) throw httpError(400, "querystring/bucket: hourly traffic spans at most 93 days; use bucket=day");
+      // Said in the parameter the caller used: interval=1h is told interval=1d, bucket=hour (or neither) bucket=day.
+      if (bucket === "hour" && range.to - range.from > 93 * 86_400_000)
+        throw httpError(
+          400,
+          req.query.interval !== undefined
+            ? "querystring/interval: hourly traffic spans at most 93 days; use interval=1d"
+            : `querystring/bucket: hourly traffic spans at most 93 days; use bucket=day${req.query.bucket === undefined ? " (or interval=1d)" : ""}`,
+        );
       const kindAt = (zone: string, ts: number) => layouts.zoneKindAt(store, zone, ts);
       // The open hours nobody counted the entrance (the overview's and the digests' rule), read beside the buckets.
       const [buckets, outages] = await Promise.all([
