@@ -8,6 +8,7 @@ import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
+import { createMetrics } from "../metrics.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import type { Storage } from "../storage/types.js";
 import { WebhookDispatcher } from "./dispatcher.js";
@@ -41,7 +42,9 @@ async function failingHook(options: { disableAfterFailures?: number } = {}) {
     await storage.close();
     dir.remove();
   });
-  const dispatcher = new WebhookDispatcher({ storage, log: { info: () => {}, warn: () => {}, error: () => {} }, options: { timeoutMs: 60_000, ...options } });
+  const metrics = createMetrics();
+  const warned: string[] = [];
+  const dispatcher = new WebhookDispatcher({ storage, metrics, log: { info: () => {}, warn: (_o: unknown, msg?: string) => void warned.push(msg ?? ""), error: () => {} }, options: { timeoutMs: 60_000, ...options } });
   const r = await receiver();
   const hook = await storage.webhooks.create("s1", { url: r.url, events: [], secret: "whsec_x" }, Date.now());
   // In a failing run: two failed attempts before this one.
@@ -51,7 +54,7 @@ async function failingHook(options: { disableAfterFailures?: number } = {}) {
   await waitFor("the post", () => r.held.length === 1 || undefined);
   // The admin disables the hook while it is being posted.
   await storage.webhooks.update(hook.id, { enabled: false, disabledReason: "disabled by an admin" });
-  return { storage, hook, r, posted };
+  return { storage, hook, r, posted, metrics, warned };
 }
 
 describe("an admin's disable during a post", () => {
@@ -64,9 +67,13 @@ describe("an admin's disable during a post", () => {
   });
 
   it("stays, with the admin's words, when the post fails and would have disabled it anyway", async () => {
-    const { storage, hook, r, posted } = await failingHook({ disableAfterFailures: 3 });
+    const { storage, hook, r, posted, metrics, warned } = await failingHook({ disableAfterFailures: 3 });
     r.answer(500);
     expect(await posted).toMatchObject({ posted: true, delivery: { status: "pending", responseStatus: 500 } });
     expect(await storage.webhooks.get(hook.id)).toMatchObject({ enabled: false, disabledReason: "disabled by an admin", consecutiveFailures: 3 });
+    // The admin disabled it, not this failure: not counted as a hook disabled for failing, not logged as one.
+    expect((await metrics.webhooksDisabled.get()).values.reduce((n, v) => n + v.value, 0)).toBe(0);
+    expect((await metrics.webhookFailures.get()).values.reduce((n, v) => n + v.value, 0)).toBe(1);
+    expect(warned.filter((m) => m.includes("is disabled"))).toEqual([]);
   });
 });

@@ -347,12 +347,14 @@ export class WebhookDispatcher {
       : null;
     // A hook an admin disabled while it was posted stays disabled, with the admin's reason.
     await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: hook.enabled && !disable, disabledReason: hook.enabled ? reason : hook.disabledReason });
+    // Counted and said only when this failure is what disables it (not on a hook an admin or an earlier run switched off).
+    const disables = hook.enabled && disable;
     this.metrics?.webhookFailures.inc();
     if (givenUp) this.metrics?.webhookGivenUp.inc();
-    if (disable) this.metrics?.webhooksDisabled.inc();
+    if (disables) this.metrics?.webhooksDisabled.inc();
     // Once per failing run (the hook worked, or had not been tried): its attempts are counted on the hook and each is in its delivery log.
     if (failures === 1) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, err: result.error }, "webhooks: a hook's delivery failed; retrying with backoff");
-    if (disable) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
+    if (disables) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
     else if (givenUp) this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt");
   }
 
