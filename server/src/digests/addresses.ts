@@ -10,12 +10,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type pg from "pg";
 import type { PgQueryable } from "../storage-pg/pool.js";
 
 /** How often a server writes its row again. */
 export const NOTE_EVERY_MS = 30_000;
 /** A row not written again for this long is not read: its server is gone (three notes missed). */
 export const FRESH_MS = 3 * NOTE_EVERY_MS;
+/** How long a stopping note waits for its row's removal before it destroys the connections it waits on. */
+const STOP_WAIT_MS = 2_000;
 
 /** (migration 30) PostgreSQL's table. Times are the database's clock, as the leases', so hosts with skewed clocks agree. */
 export const SERVER_ADDRESSES_PG_SQL = `
@@ -39,16 +42,35 @@ export interface AddressNote {
  * Notes `url` (publicUrl(): FOOTFALL_PUBLIC_URL, or this host's name and FOOTFALL_HTTP_PORT) as this server's, now and
  * every `everyMs`. A failure is `onError`'s to log, never a reason not to serve: the CLI then says its links are a guess.
  */
-export async function noteServerAddress(db: PgQueryable, url: string, onError: (err: Error) => void, everyMs = NOTE_EVERY_MS): Promise<AddressNote> {
+export async function noteServerAddress(db: Pick<pg.Pool, "connect">, url: string, onError: (err: Error) => void, everyMs = NOTE_EVERY_MS): Promise<AddressNote> {
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  // The connections its queries hold now: a stop not answered in time destroys their sockets (a link that died silently).
+  const holding = new Set<pg.PoolClient>();
+  const query = async (sql: string, params: unknown[] = []) => {
+    const client = await db.connect();
+    // Its socket destroyed (below), the client says so as an error event besides the query's: the query's is the one handled.
+    const broke = () => {};
+    client.on("error", broke);
+    holding.add(client);
+    try {
+      await client.query(sql, params);
+      client.release();
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    } finally {
+      holding.delete(client);
+      client.off("error", broke);
+    }
+  };
   const write = async () => {
     try {
-      await db.query(
+      await query(
         `INSERT INTO server_addresses (server, public_url) VALUES ($1, $2)
          ON CONFLICT (server) DO UPDATE SET public_url = excluded.public_url, seen_at = clock_timestamp()`,
         [id, url],
       );
-      await db.query("DELETE FROM server_addresses WHERE seen_at < clock_timestamp() - interval '1 hour'");
+      await query("DELETE FROM server_addresses WHERE seen_at < clock_timestamp() - interval '1 hour'");
     } catch (err) {
       onError(err as Error);
     }
@@ -62,12 +84,22 @@ export async function noteServerAddress(db: PgQueryable, url: string, onError: (
   return {
     stop: async () => {
       clearInterval(timer);
-      await writing;
-      try {
-        await db.query("DELETE FROM server_addresses WHERE server = $1", [id]);
-      } catch {
-        /* gone with the database: the row is not read after FRESH_MS */
-      }
+      const removed = (async () => {
+        await writing;
+        try {
+          await query("DELETE FROM server_addresses WHERE server = $1", [id]);
+        } catch {
+          /* gone with the database: the row is not read after FRESH_MS */
+        }
+      })();
+      // Not answered within STOP_WAIT_MS (the link died silently: no answer ever comes), its connections' sockets are
+      // destroyed, so a stopping server does not hang on them; the row is not read after FRESH_MS.
+      let timer2: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([removed.then(() => false), new Promise<boolean>((resolve) => (timer2 = setTimeout(() => resolve(true), STOP_WAIT_MS)))]);
+      clearTimeout(timer2);
+      if (!late) return;
+      for (const client of holding) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+      await removed;
     },
   };
 }
