@@ -110,6 +110,8 @@ export class ClusterNode {
   /** Shards whose session came back without it, gathered (see {@link RETAINED_LOST_GATHER_MS}). */
   private readonly retainedLost = new Set<number>();
   private retainedLostTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The control pool's open connections, so a close on a link that died silently can destroy their sockets (see close()). */
+  private controlClients = new Set<pg.PoolClient>();
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -170,6 +172,9 @@ export class ClusterNode {
     let node: ClusterNode | null = null;
     // One connection more than the rounds, the bus and the store list need: the shard leases' liveness lock holds it.
     const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => void (o.storage.connectionLost?.(err) || o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed")));
+    const controlClients = new Set<pg.PoolClient>();
+    control.on("connect", (client) => void controlClients.add(client));
+    control.on("remove", (client) => void controlClients.delete(client));
     // A second process under a live server's id (FOOTFALL_SERVER_ID copied to two machines) would take its MQTT client ids,
     // each kicking the other off every second, and its leases: refused before it connects anything.
     if (o.ingest !== false) {
@@ -199,6 +204,7 @@ export class ClusterNode {
       throw err;
     });
     node = new ClusterNode(o, broker, serverId, control);
+    node.controlClients = controlClients;
     try {
       node.bus = await ClusterBus.start(control, {
         url: o.databaseUrl,
@@ -524,11 +530,35 @@ export class ClusterNode {
     if (this.discovery) clearInterval(this.discovery);
     if (this.tapCheck) clearInterval(this.tapCheck);
     if (this.retainedLostTimer) clearTimeout(this.retainedLostTimer);
-    if (this.o.ingest !== false)
-      await this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
+    // Releasing the leases is not answered within CLOSE_WAIT_MS (the link to PostgreSQL died silently: no answer ever
+    // comes): the control connections' sockets are destroyed, its queries fail, and the leases run out on their own.
+    let dead = false;
+    if (this.o.ingest !== false) {
+      const stopped = this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
+      dead = await lateBy(stopped, CLOSE_WAIT_MS);
+      if (dead) this.destroyControl();
+      await stopped;
+    }
     await this.broker.close();
     await this.tap.close();
     await this.bus?.close();
+    // The pool's end ends its idle connections politely without waiting: on a dead link their sockets would stay open.
+    if (dead) this.destroyControl();
     await this.control.end().catch(() => {});
   }
+
+  private destroyControl(): void {
+    for (const client of this.controlClients) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  }
+}
+
+/** How long a closing node waits for its leases' release before it destroys its control connections' sockets. */
+const CLOSE_WAIT_MS = 2_000;
+
+/** Whether `p` is still unsettled after `ms`. */
+async function lateBy(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = await Promise.race([p.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))]);
+  clearTimeout(timer);
+  return late;
 }
