@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { AGENT_KINDS, DEFAULT_CLOCK_WARN_MS, DEMO_BACKFILL_HOURS, DEMO_CHAIN_BACKFILL_HOURS, isId, nameFlaw, type AgentKind } from "@footfall/core";
 import { ConfigError, configFromEnv, type ServerConfig } from "./config.js";
 import { ROLES, type Role, type Storage } from "./storage/types.js";
+import { isRole, unknownRoleMessage } from "./auth/roles.js";
 import { readExpiry } from "./routes/times.js";
 import { stateOf } from "./routes/tokens.js";
 import { auditPage, auditSystem } from "./admin/audit.js";
@@ -319,6 +320,11 @@ token
   .addOption(
     new Option("--role <role>", "viewer: analytics; staff: live occupancy; merchandiser: a viewer who also saves layouts, departments and experiments; admin: everything")
       .choices(ROLES)
+      // After choices (kept for --help): a role that does not exist says which one each job gets.
+      .argParser((value: string): Role => {
+        if (!isRole(value)) throw new InvalidArgumentError(unknownRoleMessage(value));
+        return value;
+      })
       .makeOptionMandatory(),
   )
   .option("--store <store>", "limit the token to one store: one with a layout or an agent (refused otherwise, naming the stores there are)", id("store"))

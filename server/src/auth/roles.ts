@@ -17,3 +17,15 @@ export function roleAllows(role: Role, needed: Role | readonly Role[]): boolean 
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
+
+/**
+ * What `footfall token add --role <value>` says of a role that does not exist ("manager" is the usual one): the roles
+ * there are, and which one each job gets, as README's "Roles and tokens" says.
+ */
+export function unknownRoleMessage(value: string): string {
+  return (
+    `no role '${value}': the roles are ${ROLES.join(", ")}. A store manager gets --role admin --store <store> (its live view, reports, setup and tokens); ` +
+    `floor staff --role staff --store <store> (live occupancy, acknowledging alerts); a merchandiser --role merchandiser --store <store> (reports, layouts, departments, experiments); ` +
+    `an area manager --role viewer --group <group> (the reports of the group's stores; --role admin --group <group> to run them too)`
+  );
+}
