@@ -366,15 +366,39 @@ describe("the chain view's partial 'in store now'", () => {
 });
 
 describe("linkedRange", () => {
+  const PARIS = "Europe/Paris";
+  const NOW = Date.UTC(2026, 11, 7, 20, 56, 30);
   it("takes a digest link's hours (from, to in epoch ms) as the range, widened to whole hours", () => {
     const day = Date.UTC(2026, 10, 29, 23);
-    expect(linkedRange({ from: String(day), to: String(day + 86_400_000) })).toEqual({ from: day, to: day + 86_400_000 });
-    expect(linkedRange({ from: String(day + 1), to: String(day + 90_000) })).toEqual({ from: day, to: day + 3_600_000 });
+    expect(linkedRange({ from: String(day), to: String(day + 86_400_000) }, PARIS, NOW)).toEqual({ from: day, to: day + 86_400_000 });
+    expect(linkedRange({ from: String(day + 1), to: String(day + 90_000) }, PARIS, NOW)).toEqual({ from: day, to: day + 3_600_000 });
   });
-  it("gives none without both times, or with a range that ends before it begins (the preset then)", () => {
-    expect(linkedRange({})).toBeNull();
-    expect(linkedRange({ from: "1795996800000" })).toBeNull();
-    expect(linkedRange({ from: "2026-11-30", to: "2026-11-30" })).toBeNull();
-    expect(linkedRange({ from: "1795996800000", to: "1795993200000" })).toBeNull();
+  it("takes days (from, to both included, in the chain's zone) as the Report does: a pasted ?from=2026-12-06&to=2026-12-07 is those days, not the last 7", () => {
+    // Old: null (the preset's last 7 days).
+    expect(linkedRange({ from: "2026-12-06", to: "2026-12-07" }, PARIS, Date.UTC(2026, 11, 9))).toEqual({ from: Date.UTC(2026, 11, 5, 23), to: Date.UTC(2026, 11, 7, 23) });
+    expect(linkedRange({ from: "2026-11-30", to: "2026-11-30" }, PARIS, NOW)).toEqual({ from: Date.UTC(2026, 10, 29, 23), to: Date.UTC(2026, 10, 30, 23) });
+    // `from` alone: that day; in New York, its midnights.
+    expect(linkedRange({ from: "2026-11-30" }, "America/New_York", NOW)).toEqual({ from: Date.UTC(2026, 10, 30, 5), to: Date.UTC(2026, 11, 1, 5) });
+    // Across the fall-back: 25 hours.
+    const fall = linkedRange({ from: "2026-10-25" }, PARIS, NOW)!;
+    expect(fall.to - fall.from).toBe(25 * 3_600_000);
+    // The same answer as the Report's range for the same params, on whole hours.
+    const params = { from: "2026-11-02", to: "2026-11-08" };
+    const report = rangeFromParams(params, NOW, PARIS).range;
+    expect(linkedRange(params, PARIS, NOW)).toEqual({ from: report.from, to: report.to });
+  });
+  it("ends days that reach today with the current hour, as the presets do", () => {
+    // Today in Paris (7 Dec, 21:56): to 22:00 Paris, 21:00 UTC; yesterday and today.
+    expect(linkedRange({ from: "2026-12-06", to: "2026-12-07" }, PARIS, NOW)).toEqual({ from: Date.UTC(2026, 11, 5, 23), to: Date.UTC(2026, 11, 7, 21) });
+    expect(linkedRange({ from: "2026-12-07", to: "2026-12-07" }, PARIS, NOW)).toEqual(chainRange("today", NOW, PARIS));
+  });
+  it("gives none without both times, with days that are not, or with a range that ends before it begins (the preset then)", () => {
+    expect(linkedRange({}, PARIS, NOW)).toBeNull();
+    expect(linkedRange({ from: "1795996800000" }, PARIS, NOW)).toBeNull();
+    expect(linkedRange({ from: "1795996800000", to: "1795993200000" }, PARIS, NOW)).toBeNull();
+    expect(linkedRange({ from: "2026-12-07", to: "2026-12-06" }, PARIS, NOW)).toBeNull();
+    expect(linkedRange({ from: "2026-02-30", to: "2026-03-01" }, PARIS, NOW)).toBeNull();
+    expect(linkedRange({ from: "2026-12-06", to: "1795993200000" }, PARIS, NOW)).toBeNull();
+    expect(linkedRange({ from: "yesterday", to: "2026-12-06" }, PARIS, NOW)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 import { changeOf, defaultDirection, formatPoints, overviewOrder, pointsChange, pointsDirection, relativeDirection, STORE_DWELL_ABOUT, STORE_DWELL_LABEL, type OverviewSort, type SortDirection } from "@footfall/core";
 import type { Figures, OverviewStore, OverviewTotals } from "../api/chain.js";
 import { formatChange, formatCount, formatDate, formatDateTime, formatDateTimeZ, formatDuration, formatMoney, formatRate, formatTime } from "./format.js";
-import { presetRange, type Preset } from "./range.js";
+import { dayRange, presetRange, soFar, type Preset } from "./range.js";
 import { nameShown } from "./names.js";
 import { nothingCounted, notCountedSinceText, sinceWords, type NotCountedSpan } from "./not-counted.js";
 
@@ -247,13 +247,22 @@ export function chainRange(preset: Exclude<Preset, "custom">, now: number, timeZ
 }
 
 /**
- * The hours a link gives the chain view (a digest's "Chain view" link: `from` and `to` in epoch ms), or null: none, or not
- * a range (then the preset's). Widened to whole hours, as the overview answers.
+ * The hours a link gives the chain view, or null: none, or not a range (then the preset's). The forms the Report and
+ * Heatmap take (range's rangeFromParams): instants in epoch ms (a digest's "Chain view" link, `from=1796...&to=1796...`,
+ * half-open), or days in the chain's zone (`from=2026-12-06&to=2026-12-07`, both included; `from` alone: that day).
+ * Widened to whole hours, as the overview answers. Days reaching past `now` end with the current hour, as the presets
+ * that include today do (their previous period is then the same stretch of time).
  */
-export function linkedRange(params: Record<string, string>): { from: number; to: number } | null {
+export function linkedRange(params: Record<string, string>, timeZone: string, now: number): { from: number; to: number } | null {
   const { from = "", to = "" } = params;
-  if (!/^\d{1,15}$/.test(from) || !/^\d{1,15}$/.test(to)) return null;
-  const range = { from: Math.floor(Number(from) / HOUR) * HOUR, to: Math.ceil(Number(to) / HOUR) * HOUR };
+  let r: { from: number; to: number } | null = null;
+  if (/^\d{1,15}$/.test(from) && /^\d{1,15}$/.test(to)) r = { from: Number(from), to: Number(to) };
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(from)) {
+    const days = dayRange(from, to || from, timeZone);
+    if (days) r = soFar(days, now);
+  }
+  if (!r) return null;
+  const range = { from: Math.floor(r.from / HOUR) * HOUR, to: Math.ceil(r.to / HOUR) * HOUR };
   return range.to > range.from ? range : null;
 }
 

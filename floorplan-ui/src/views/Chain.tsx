@@ -340,8 +340,8 @@ export default function ChainView({ route, navigate }: ViewProps) {
   const [text, setText] = useState("");
   const sort = useMemo(() => sortOf({ sort: route.params.sort, order: route.params.order }), [route.params.sort, route.params.order]);
 
-  // The hours a link gave (a digest's: its day or week), else the preset's.
-  const linked = useMemo(() => linkedRange({ from: route.params.from ?? "", to: route.params.to ?? "" }), [route.params.from, route.params.to]);
+  // The hours a link gave (a digest's: its day or week, in epoch ms; a pasted link's days, as the Report takes them), else the preset's.
+  const linked = useMemo(() => linkedRange({ from: route.params.from ?? "", to: route.params.to ?? "" }, timeZone, now), [route.params.from, route.params.to, timeZone, now]);
   // Whole hours, as the overview answers: a range reaching now ends with the current hour.
   const range = useMemo(() => linked ?? chainRange(preset, now, timeZone), [linked, preset, now, timeZone]);
   // A range that includes today runs: its figures (and the CSV's range_to) end now, not at the end of the hour
