@@ -1,6 +1,7 @@
 /**
  * The live tablet's alert banner: the store's active alerts as the server evaluates its rules
- * (pushed over the live channel), each with "above the limit since HH:MM" in the store's time zone, who
+ * (pushed over the live channel), each with "above the limit since HH:MM" in the store's time zone (its day when
+ * before today: "since Fri HH:MM"), who
  * acknowledged it ("Ana (front-tablet)": the name typed, optional, and the tablet), and an Acknowledge
  * button for staff and admins. The name is remembered on this tablet for the shift (12 h), so the next
  * person finds it filled in. An optional sound (remembered on this device) plays when a new alert fires.
@@ -10,6 +11,7 @@ import { ACK_BY_MAX, ackByOf, type Alert } from "@footfall/core";
 import { alertsApi, type LiveAlerts } from "../api/alerts.js";
 import { formatTime } from "../model/format.js";
 import { ACK_NAME_KEY, ackNameRecord, alertSinceText, rememberedAckName, shownAckError, type CapacityState } from "../model/live.js";
+import { useServerNow } from "../hooks/useServerNow.js";
 import { useSession } from "../session.js";
 import { nameShown } from "../model/names.js";
 
@@ -69,6 +71,8 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<{ alertId: string; text: string } | null>(null);
   const heard = useRef<Set<string> | null>(null);
+  // Since when, against the server's day: an alert on since Friday says "since Fri 18:41 CET" on Monday.
+  const now = useServerNow(60_000);
   const list = useMemo(() => alerts?.alerts ?? [], [alerts]);
   // Who acknowledges on this shared tablet: optional, remembered for the shift.
   const [name, setName] = useState(() => rememberedAckName(localStorage.getItem(ACK_NAME_KEY), Date.now()));
@@ -127,7 +131,7 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
               )}
               {/* After a figure now, a "·" of its own: "now 8 % above the limit since …" read as 8 % over the limit. */}
               {nowOf?.(a) ? " · " : " "}
-              <span className="live-alert-since">{alertSinceText(a.since, timeZone)}</span>
+              <span className="live-alert-since">{alertSinceText(a.since, timeZone, now)}</span>
               {a.state === "acknowledged" && (
                 <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
                   {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}

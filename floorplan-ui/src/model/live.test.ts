@@ -133,9 +133,20 @@ describe("trackOver", () => {
 describe("alertSinceText", () => {
   it("says since when the alert's condition holds in words that cannot read as 'ended', in the store's time", () => {
     const since = Date.UTC(2026, 11, 5, 17, 41);
-    expect(alertSinceText(since, "Europe/Paris")).toBe("above the limit since 18:41 CET");
-    expect(alertSinceText(since, "America/New_York")).toBe("above the limit since 12:41 GMT-5");
-    expect(alertSinceText(since, "Europe/Paris")).not.toMatch(/over since/);
+    const now = since + 3_600_000;
+    expect(alertSinceText(since, "Europe/Paris", now)).toBe("above the limit since 18:41 CET");
+    expect(alertSinceText(since, "America/New_York", now)).toBe("above the limit since 12:41 GMT-5");
+    expect(alertSinceText(since, "Europe/Paris", now)).not.toMatch(/over since/);
+  });
+  it("says the day of an alert on since before today, by the server's clock: Friday's alert seen on Monday does not read as recent", () => {
+    // Fri 4 Dec 2026 18:41 CET; old: "since 18:41 CET" whatever the day.
+    const since = Date.UTC(2026, 11, 4, 17, 41);
+    expect(alertSinceText(since, "Europe/Paris", Date.UTC(2026, 11, 7, 8))).toBe("above the limit since Fri 18:41 CET");
+    expect(alertSinceText(since, "Europe/Paris", Date.UTC(2026, 11, 14, 8))).toBe("above the limit since 4 Dec 18:41 CET");
+    // Still Friday in New York (12:41) and on Friday's evening there: today.
+    expect(alertSinceText(since, "America/New_York", Date.UTC(2026, 11, 5, 3))).toBe("above the limit since 12:41 GMT-5");
+    // The zone rows' "since" says the same.
+    expect(overSinceText({ since, from: "alert" }, "Europe/Paris", Date.UTC(2026, 11, 7, 8))).toBe("since Fri 18:41 CET");
   });
 });
 
@@ -146,13 +157,13 @@ describe("overSinceOf", () => {
   const tracked = new Map([["fitting", { since: opened, seenStart: false }]]);
   const alert = (ruleId: string, zone: string | undefined, since: number, state: "firing" | "acknowledged" | "resolved" = "firing") =>
     ({ ruleId, kind: "occupancy", state, since, ...(zone === undefined ? {} : { zone }) }) as OverAlerts["alerts"][number];
-  const text = (id: string, alerts: OverAlerts | null) => overSinceText(overSinceOf(id, tracked, alerts), "Europe/Paris");
+  const text = (id: string, alerts: OverAlerts | null) => overSinceText(overSinceOf(id, tracked, alerts), "Europe/Paris", began);
 
   it("says the time of the server's alert on the zone, as the banner does, not the moment the tablet opened", () => {
     const alerts: OverAlerts = { alerts: [alert("over", "fitting", began)], thresholds: { rules: { over: 1 } } };
     expect(overSinceOf("fitting", tracked, alerts)).toEqual({ since: began, from: "alert" });
     expect(text("fitting", alerts)).toBe("since 04:14 CET");
-    expect(alertSinceText(began, "Europe/Paris")).toBe("above the limit since 04:14 CET");
+    expect(alertSinceText(began, "Europe/Paris", opened)).toBe("above the limit since 04:14 CET");
     // Acknowledged, it still holds.
     expect(text("fitting", { alerts: [alert("over", "fitting", began, "acknowledged")], thresholds: { rules: { over: 1 } } })).toBe("since 04:14 CET");
   });
@@ -164,7 +175,7 @@ describe("overSinceOf", () => {
     expect(text("fitting", above(opened + 5 * 60_000))).toBe("already at 04:29 CET");
     // The tablet saw the zone go over at 04:29 and the rule fired at 04:34: over since 04:29, not 04:34.
     const seen = new Map([["fitting", { since: opened, seenStart: true }]]);
-    expect(overSinceText(overSinceOf("fitting", seen, above(opened + 5 * 60_000)), "Europe/Paris")).toBe("since 04:29 CET");
+    expect(overSinceText(overSinceOf("fitting", seen, above(opened + 5 * 60_000)), "Europe/Paris", opened)).toBe("since 04:29 CET");
     // A rule at exactly 100 % is the condition itself: its time, as the banner says, even a little after the tablet's.
     const exact: OverAlerts = { alerts: [alert("over", "fitting", opened + 30_000)], thresholds: { rules: { over: 1 } } };
     expect(overSinceOf("fitting", seen, exact)).toEqual({ since: opened + 30_000, from: "alert" });
@@ -177,9 +188,9 @@ describe("overSinceOf", () => {
     // A server before thresholds.rules.
     expect(text("fitting", { alerts: [alert("over", "fitting", began)] })).toBe("already at 04:29 CET");
     // Seen going over: "since" its time.
-    expect(overSinceText(overSinceOf("fitting", new Map([["fitting", { since: opened, seenStart: true }]]), null), "Europe/Paris")).toBe("since 04:29 CET");
+    expect(overSinceText(overSinceOf("fitting", new Map([["fitting", { since: opened, seenStart: true }]]), null), "Europe/Paris", opened)).toBe("since 04:29 CET");
     expect(overSinceOf("bakery", tracked, null)).toBeNull();
-    expect(overSinceText(null, "Europe/Paris")).toBe("");
+    expect(overSinceText(null, "Europe/Paris", opened)).toBe("");
   });
   it("takes the store's alert (a rule without a zone) for the whole store, and a zone's only for that zone", () => {
     const alerts: OverAlerts = { alerts: [alert("store-over", undefined, began)], thresholds: { rules: { "store-over": 1 } } };
@@ -209,7 +220,7 @@ describe("overSinceOf", () => {
         if (exact.length > 0) {
           // The banner's time of an alert whose condition is "over capacity" itself.
           expect(got).toEqual({ since: Math.min(...exact.map((a) => a.since)), from: "alert" });
-          expect(exact.some((a) => overSinceText(got, "Europe/Paris") === alertSinceText(a.since, "Europe/Paris").replace("above the limit ", ""))).toBe(true);
+          expect(exact.some((a) => overSinceText(got, "Europe/Paris", 10_000) === alertSinceText(a.since, "Europe/Paris", 10_000).replace("above the limit ", ""))).toBe(true);
         } else if (over.length > 0) {
           // The earliest time known to be over: an alert above 100 %, or the tablet's own.
           const alertSince = Math.min(...over.map((a) => a.since));

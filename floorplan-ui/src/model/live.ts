@@ -4,7 +4,7 @@
  * worst first, alerts for anything over capacity and since when it is.
  */
 import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
-import { formatPercent, formatTime } from "./format.js";
+import { formatPercent } from "./format.js";
 import { sinceWords } from "./not-counted.js";
 import type { LiveQueueRow } from "../api/queues.js";
 import { queueAlertNow, queueRowAlertNow } from "./queues.js";
@@ -223,13 +223,15 @@ export function cardStateLine(
 
 /**
  * Since when an alert's condition holds, as the banner says it beside the alert's message (the
- * alert's `since`, in the store's time labelled with its zone): "above the limit since 18:41 CET".
+ * alert's `since`, in the store's time labelled with its zone): "above the limit since 18:41 CET"; begun before
+ * today there (by `now`, the server's clock), its day: "since Fri 18:41 CET" (not-counted's sinceWords), so that
+ * Friday's alert still on on Monday does not read as recent.
  * It said "over since 18:41", which reads as "finished since"; every rule's message says
  * "(above …)", so "above the limit" fits them all (an occupancy share, a queue, an agent's
  * silence, a forecast).
  */
-export function alertSinceText(since: number, timeZone: string): string {
-  return `above the limit since ${formatTime(since, timeZone)}`;
+export function alertSinceText(since: number, timeZone: string, now: number): string {
+  return `above the limit since ${sinceWords(since, now, timeZone)}`;
 }
 
 /** Since when each alert has been on: its first sighting, and whether the change was seen (or it was already on when the view opened). */
@@ -284,9 +286,9 @@ export function overSinceOf(id: string, tracked: OverSince, alerts: OverAlerts |
 }
 
 /** `overSinceOf` in words, in the store's time labelled with its zone: "since 18:41 CET", or "already at 18:56 CET" (over before the tablet opened, no alert says since when). */
-export function overSinceText(over: ReturnType<typeof overSinceOf>, timeZone: string): string {
+export function overSinceText(over: ReturnType<typeof overSinceOf>, timeZone: string, now: number): string {
   if (!over) return "";
-  return `${over.from === "opened" ? "already at" : "since"} ${formatTime(over.since, timeZone)}`;
+  return `${over.from === "opened" ? "already at" : "since"} ${sinceWords(over.since, now, timeZone)}`;
 }
 
 /**

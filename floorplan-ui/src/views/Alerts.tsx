@@ -274,7 +274,7 @@ function History({ alerts, timeZone }: { alerts: ShownAlert[]; timeZone: string 
           <tr key={a.id} data-state={a.state}>
             <td>{formatDateTime(a.firedAt, timeZone)}</td>
             <td>{a.message}</td>
-            <td>{formatTime(a.since, timeZone)}</td>
+            <td>{sinceWords(a.since, now, timeZone)}</td>
             <td>{a.acknowledgedBy ? `${a.acknowledgedBy} at ${formatTime(a.acknowledgedAt ?? a.firedAt, timeZone)}` : "–"}</td>
             <td>
               {a.resolvedAt ? formatTime(a.resolvedAt, timeZone) : a.state === "resolved" ? "yes" : "still on"}

@@ -147,7 +147,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
     if (el.scrollHeight > el.clientHeight + 1 && scene.zones.some((z) => z.notCounted)) setDenseFor(rowsKey);
   }, [denseFor, rowsKey, scene.zones]);
   // The server's alert's time where one says the zone is over (as the banner), else the tablet's own.
-  const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone);
+  const sinceText = (id: string) => overSinceText(overSinceOf(id, overSince, live.alerts), timeZone, serverNow);
   const hasQueues = layout.zones.some((z) => z.kind === "queue");
   // One read of the queue figures for the tiles and the banner's "now 2 waiting" (people the tracking lost left out, as the tile does).
   const queues = useLiveQueues(layout.store, live.occupancy, hasQueues);
