@@ -13,7 +13,10 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** What marks a test as more than a unit test, with the reason the check gives. */
 const NOT_UNIT: Array<[RegExp, string]> = [
-  [/support\/(postgres|mosquitto|server-process|tools|child|cli|chain|chain-alerts)(\.js)?["']/, "a test helper that starts a server, a broker or a system tool"],
+  [
+    /support\/(postgres|mosquitto|server-process|tools|child|cli|chain|chain-alerts|silent-relay)(\.js)?["']/,
+    "a test helper that starts a server, a broker or a system tool",
+  ],
   [/from ["'](aedes|mqtt|pg|playwright-core)["']/, "a broker, an MQTT client, PostgreSQL or a browser"],
   // Node itself (process.execPath) may run a one-line script; anything else is a process to start.
   [/(?<![.\w])(spawn|spawnSync|execFile|execFileSync|exec|execSync|fork)\(\s*(?!process\.execPath)/, "a child process"],

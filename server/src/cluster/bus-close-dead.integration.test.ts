@@ -5,11 +5,10 @@
  * supervisor killed it). Real PostgreSQL (Debian's, started by the test) through a TCP relay that goes silent, as
  * bus-heartbeat.integration's.
  */
-import { createConnection, createServer, type Server, type Socket } from "node:net";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../../test/support/ports.js";
+import { describe, expect, it } from "vitest";
 import { usePostgres } from "../../../test/support/postgres.js";
+import { useSilentRelay } from "../../../test/support/silent-relay.js";
 import { waitFor } from "../../../test/support/wait.js";
 import { createLogger } from "../log.js";
 import { ClusterBus } from "./bus.js";
@@ -17,50 +16,17 @@ import { ClusterBus } from "./bus.js";
 const server = usePostgres();
 const log = createLogger("silent");
 
-let url: string;
-let relay: Server;
-let relayPort = 0;
-/** Each relayed connection: the bus's side and PostgreSQL's, whether it has gone silent, and whether the bus's side ended. */
-const pairs: { client: Socket; up: Socket; silent: boolean; ended: boolean }[] = [];
-
-beforeAll(async () => {
-  url = server.database("bus_close_dead");
-  const pgPort = Number(new URL(url).port);
-  // Half-open allowed: a silent link passes no FIN either (a socket ended by the bus is not answered by one).
-  relay = createServer({ allowHalfOpen: true }, (client) => {
-    const up = createConnection({ host: "127.0.0.1", port: pgPort });
-    const pair = { client, up, silent: false, ended: false };
-    pairs.push(pair);
-    // Bytes pass while the link lives; once silent they are dropped both ways, the sockets left open (no FIN, no RST).
-    client.on("data", (b: Buffer) => void (pair.silent || up.write(b)));
-    up.on("data", (b: Buffer) => void (pair.silent || client.write(b)));
-    up.on("error", () => client.destroy());
-    client.on("error", () => up.destroy());
-    up.on("close", () => client.destroy());
-    client.on("close", () => up.destroy());
-    client.on("end", () => {
-      pair.ended = true;
-      if (!pair.silent) client.end();
-    });
-  });
-  relayPort = await freePort();
-  await new Promise<void>((resolve) => relay.listen(relayPort, "127.0.0.1", resolve));
-});
-afterAll(async () => {
-  for (const p of pairs) p.up.destroy();
-  await new Promise<void>((resolve) => relay.close(() => resolve()));
-});
+// A silent link passes no FIN either (a socket ended by the bus is not answered by one).
+const relay = useSilentRelay(server, "bus_close_dead");
 
 describe("the chain bus closing on a link that died silently", () => {
   it("returns, its dead connection's socket closed", async () => {
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
-    const relayed = new URL(url);
-    relayed.port = String(relayPort);
+    const pool = new pg.Pool({ connectionString: relay.url, max: 2 });
     let resyncs = 0;
     try {
       // Its check far off: the link dies between two checks.
       const bus = await ClusterBus.start(pool, {
-        url: relayed.toString(),
+        url: relay.relayedUrl,
         serverId: "a",
         log,
         listenCheckMs: 600_000,
@@ -68,7 +34,7 @@ describe("the chain bus closing on a link that died silently", () => {
         onLayout: () => {},
         onResync: () => void resyncs++,
       });
-      const live = pairs.filter((p) => !p.client.destroyed);
+      const live = relay.open();
       expect(live).toHaveLength(1);
       live[0]!.silent = true;
       // Old bus: close() waits on the dead link for ever (the test times out).

@@ -5,11 +5,11 @@
  * started by the test) for the node's control connections through a TCP relay that goes silent, as
  * bus-close-dead.integration's; Debian's mosquitto for its shard sessions.
  */
-import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { freePort } from "../../../test/support/ports.js";
 import { usePostgres } from "../../../test/support/postgres.js";
+import { useSilentRelay } from "../../../test/support/silent-relay.js";
 import { waitFor } from "../../../test/support/wait.js";
 import type { AnalyticsRegistry } from "../analytics/registry.js";
 import type { LayoutCache } from "../ingest/layouts.js";
@@ -22,54 +22,27 @@ import { ClusterNode } from "./node.js";
 const server = usePostgres();
 const log = createLogger("silent");
 
-let url: string;
+// A silent link passes no FIN either (a socket ended by the node is not answered by one).
+const relay = useSilentRelay(server, "node_close_dead");
+
 let storage: PgStorage;
 let broker: Mosquitto;
-let relay: Server;
-let relayPort = 0;
-/** Each relayed connection: the node's side and PostgreSQL's, whether it has gone silent, and whether the node's side ended. */
-const pairs: { client: Socket; up: Socket; silent: boolean; ended: boolean }[] = [];
 
 beforeAll(async () => {
-  url = server.database("node_close_dead");
-  storage = await openPgStorage(url);
+  storage = await openPgStorage(relay.url);
   broker = await Mosquitto.anonymous(await freePort());
-  const pgPort = Number(new URL(url).port);
-  // Half-open allowed: a silent link passes no FIN either (a socket ended by the bus is not answered by one).
-  relay = createServer({ allowHalfOpen: true }, (client) => {
-    const up = createConnection({ host: "127.0.0.1", port: pgPort });
-    const pair = { client, up, silent: false, ended: false };
-    pairs.push(pair);
-    // Bytes pass while the link lives; once silent they are dropped both ways, the sockets left open (no FIN, no RST).
-    client.on("data", (b: Buffer) => void (pair.silent || up.write(b)));
-    up.on("data", (b: Buffer) => void (pair.silent || client.write(b)));
-    up.on("error", () => client.destroy());
-    client.on("error", () => up.destroy());
-    up.on("close", () => client.destroy());
-    client.on("close", () => up.destroy());
-    client.on("end", () => {
-      pair.ended = true;
-      if (!pair.silent) client.end();
-    });
-  });
-  relayPort = await freePort();
-  await new Promise<void>((resolve) => relay.listen(relayPort, "127.0.0.1", resolve));
 });
 afterAll(async () => {
   await storage?.close();
   await broker?.dispose();
-  for (const p of pairs) p.up.destroy();
-  await new Promise<void>((resolve) => relay.close(() => resolve()));
 });
 
 describe("a chain node closing on a link that died silently", () => {
   it("returns, its dead connections' sockets closed", async () => {
-    const relayed = new URL(url);
-    relayed.port = String(relayPort);
     // No store: nothing is read, laid out or handled.
     const node = await ClusterNode.start({
       storage,
-      databaseUrl: relayed.toString(),
+      databaseUrl: relay.relayedUrl,
       mqtt: { url: broker.url },
       handlers: {} as TransportHandlers,
       analytics: { invalidate: () => {} } as unknown as AnalyticsRegistry,
@@ -81,7 +54,7 @@ describe("a chain node closing on a link that died silently", () => {
     });
     await node.join();
     await waitFor("shards held", () => node.broker.shards().length > 0 || undefined, { timeoutMs: 20_000 });
-    const live = pairs.filter((p) => !p.client.destroyed);
+    const live = relay.open();
     expect(live.length).toBeGreaterThan(0);
     for (const p of live) p.silent = true;
     // Old node: close() waits on the dead link for ever, releasing the leases (the test times out).
