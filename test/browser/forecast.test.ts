@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { OpeningHours } from "@footfall/core";
 import { waitFor } from "../support/index.js";
 import { withShop } from "./helpers/shop.js";
+import { busyOutlook } from "../../floorplan-ui/src/model/forecast.js";
 import { putDailyHours, putHours } from "./helpers/store.js";
 
 const HOUR = 3_600_000;
@@ -85,12 +86,19 @@ describe("closed hours and the occupancy forecast in the UI", () => {
     const closed = page.getByTestId("live-outlook-closed");
     await closed.waitFor({ timeout: 20_000 });
     expect(await closed.textContent()).toMatch(/^(Closes at 23:00|Closed now · opens at 00:00)$/);
-    // the people expected inside: shown exactly when one of the next six open hours is forecast with at least one person
-    const r = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/forecast/occupancy`, { headers: { authorization: `Bearer ${t.shop.tokens.viewer}` } });
+    // the people expected inside: shown exactly when one of the open hours read is forecast with at least one person,
+    // the hours read being the next six open ones and, beyond them, those before the end of the busy stretch named above
+    const headers = { authorization: `Bearer ${t.shop.tokens.viewer}` };
+    const r = await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/forecast/occupancy`, { headers });
     const occ = (await r.json()) as { capacity: number; buckets: OccBucket[] };
     expect(occ.capacity).toBeGreaterThan(0);
+    const visitors = (await (await fetch(`${t.server.httpUrl}/api/v1/stores/${t.shop.store}/forecast?horizon=24h`, { headers })).json()) as Parameters<typeof busyOutlook>[0];
     const now = Date.now();
-    const ahead = occ.buckets.filter((b) => Date.parse(b.start) + HOUR > now && !b.closed).slice(0, 6).filter((b) => b.expected !== null);
+    const busyTo = busyOutlook(visitors, now, "Europe/Paris")?.to;
+    const ahead = occ.buckets
+      .filter((b) => Date.parse(b.start) + HOUR > now && !b.closed)
+      .filter((b, i) => i < 6 || (busyTo !== undefined && Date.parse(b.start) < busyTo))
+      .filter((b) => b.expected !== null);
     const line = page.getByTestId("live-occupancy-outlook");
     if (ahead.some((b) => b.expected! >= 1)) {
       await line.waitFor({ timeout: 20_000 });
