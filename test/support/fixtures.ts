@@ -1,5 +1,5 @@
 import type { CountEvent, EnterEvent, ExitEvent, FootfallEvent, LayoutInput, PositionEvent, VisitorId, Zone, ZoneId, ZoneKind } from "@footfall/core";
-import { mulberry32 } from "@footfall/core";
+import { mulberry32, WEEKDAYS, type OpeningHours } from "@footfall/core";
 
 /** A rectangular zone (metres). */
 export function rectZone(id: string, kind: ZoneKind, x: number, y: number, w: number, h: number, capacity?: number): Zone {
@@ -95,3 +95,12 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
 }
 
 export type { FootfallEvent };
+
+/** Paris local time (UTC+1) on a day of December 2026 (the 7th is a Monday): the clock of the night-grace tests. */
+export const parisDec2026 = (day: number, hh: number, mm = 0, ss = 0): number => Date.UTC(2026, 11, day, hh - 1, mm, ss);
+
+/** Open 08:00-21:00 every day, no exceptions. */
+export const OPEN_08_TO_21: OpeningHours = {
+  weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"],
+  exceptions: [],
+};

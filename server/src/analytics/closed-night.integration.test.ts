@@ -9,9 +9,9 @@
  * availability) too, through Debian's mosquitto and its will. The server's clock is the test's, stepped.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { topics, WEEKDAYS, type OpeningHours, type ZoneId } from "@footfall/core";
+import { topics, type ZoneId } from "@footfall/core";
 import type { MqttClient } from "mqtt";
-import { EventFactory } from "../../../test/support/fixtures.js";
+import { EventFactory, OPEN_08_TO_21 as HOURS, parisDec2026 as at } from "../../../test/support/fixtures.js";
 import { startTestServer, type TestServer } from "../../../test/support/in-process.js";
 import { Mosquitto } from "../../../test/support/mosquitto.js";
 import { connectMqtt } from "../../../test/support/mqtt.js";
@@ -22,12 +22,6 @@ import { WebhookReceiver } from "../../../test/support/webhook-receiver.js";
 
 const S = 1000;
 const M = 60 * S;
-/** Paris local time (UTC+1) on a day of December 2026 (the 7th is a Monday). */
-const at = (day: number, hh: number, mm = 0, ss = 0) => Date.UTC(2026, 11, day, hh - 1, mm, ss);
-const HOURS: OpeningHours = {
-  weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"],
-  exceptions: [],
-};
 const pg = usePostgres();
 
 type Zone = { zone: string; offlineSince: number | null; offlineAgents: string[] };

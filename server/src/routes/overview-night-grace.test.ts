@@ -4,16 +4,9 @@
  * withGrace), not for the 10-minute default whatever the rule says. Real SQLite file, the server's clock stepped.
  */
 import { describe, expect, it } from "vitest";
-import { WEEKDAYS, type OpeningHours } from "@footfall/core";
-import { smallLayout } from "../../../test/support/fixtures.js";
+import { smallLayout, OPEN_08_TO_21 as HOURS, parisDec2026 as at } from "../../../test/support/fixtures.js";
 import { useTestServer } from "../../../test/support/in-process.js";
 
-/** Paris local time (UTC+1) on a day of December 2026 (the 7th is a Monday). */
-const at = (day: number, hh: number, mm = 0, ss = 0) => Date.UTC(2026, 11, day, hh - 1, mm, ss);
-const HOURS: OpeningHours = {
-  weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ open: "08:00", close: "21:00" }]])) as OpeningHours["weekly"],
-  exceptions: [],
-};
 
 let now = at(7, 12);
 const t = useTestServer({ now: () => now });
