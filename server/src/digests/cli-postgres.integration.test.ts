@@ -19,6 +19,8 @@ import { digestSchedulers } from "./scheduler.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** When the events were sent, and from which the periods are counted back. */
+const now = Date.now();
 const pg = usePostgres();
 let url: string;
 let t: TestServer;
@@ -42,7 +44,6 @@ beforeAll(async () => {
   t = await startTestServer({ maxAgeMs: 30 * DAY, config: { databaseUrl: url } });
   await t.putLayout("shop", smallLayout({ name: "Rue de Rivoli" }));
   const door = new EventFactory("door-1");
-  const now = Date.now();
   await t.ingest("shop", "door-1", [door.count("checkout", now - 10 * DAY, 1, 0), door.count("entrance", now - 3 * DAY, 12, 0), door.count("entrance", now - 2 * DAY, 20, 0)]);
   const created = await t.request("POST", "/api/v1/stores/shop/webhooks", { url: receiver.url, events: ["digest.*"] });
   expect(created.status).toBe(201);
@@ -77,7 +78,8 @@ async function delivered(digest: string, n: number): Promise<Record<string, stri
  * noted its digests link to (cli-links-postgres.integration tests the links themselves).
  */
 const afterLinks = (stderr: string) => (expect(stderr).not.toMatch(/links use/), stderr);
-const period = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString().slice(0, 10);
+/** The store's day (Paris) `daysAgo` days back: near midnight UTC the UTC date is the store's day before or after. */
+const period = (daysAgo: number) => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(now - daysAgo * DAY);
 
 describe("footfall digest on PostgreSQL (FOOTFALL_DATABASE_URL)", () => {
   it("lists the digests and previews what the server's preview gives", async () => {
