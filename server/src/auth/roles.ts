@@ -19,13 +19,35 @@ export function isRole(value: unknown): value is Role {
 }
 
 /**
- * What `footfall token add --role <value>` says of a role that does not exist ("manager" is the usual one): the roles
- * there are, and which one each job gets, as README's "Roles and tokens" says.
+ * Which role each job gets, and what it then may do: what a refusal of a role that does not exist says, on the
+ * command line and in POST /api/v1/tokens' 400 alike (README's "Roles and tokens" says the same). `also`: the grant
+ * that lets the job do more, and what.
  */
-export function unknownRoleMessage(value: string): string {
-  return (
-    `no role '${value}': the roles are ${ROLES.join(", ")}. A store manager gets --role admin --store <store> (its live view, reports, setup and tokens); ` +
-    `floor staff --role staff --store <store> (live occupancy, acknowledging alerts); a merchandiser --role merchandiser --store <store> (reports, layouts, departments, experiments); ` +
-    `an area manager --role viewer --group <group> (the reports of the group's stores; --role admin --group <group> to run them too)`
-  );
+const ROLE_JOBS: readonly { job: string; role: Role; scope: "store" | "group"; does: string; also?: { role: Role; does: string } }[] = [
+  { job: "A store manager", role: "admin", scope: "store", does: "its live view, reports, setup and tokens" },
+  { job: "floor staff", role: "staff", scope: "store", does: "live occupancy, acknowledging alerts" },
+  { job: "a merchandiser", role: "merchandiser", scope: "store", does: "reports, layouts, departments, experiments" },
+  { job: "an area manager", role: "viewer", scope: "group", does: "the reports of the group's stores", also: { role: "admin", does: "to run them too" } },
+];
+
+/** A value shown back in a refusal: quoted, and cut short past 40 characters (a hostile value can be long). */
+const shownValue = (value: string, quote: "'" | '"') => {
+  const cut = [...value].length > 40 ? `${[...value].slice(0, 40).join("")}…` : value;
+  return quote === '"' ? JSON.stringify(cut) : `'${cut}'`;
+};
+
+/**
+ * What is said of a role that does not exist ("manager" is the usual one): the roles there are, and which one each job
+ * gets, as README's "Roles and tokens" says; a role in the wrong case or with spaces ("Viewer", " admin"): the one
+ * meant. `cli` words the grants as `footfall token add` options (--role admin --store <store>), `api` as the fields of
+ * POST /api/v1/tokens' body ("role": "admin", "store": <store>).
+ */
+export function unknownRoleMessage(value: string, say: "cli" | "api" = "cli"): string {
+  const q = say === "cli" ? "'" : '"';
+  const grant = (role: Role, scope: "store" | "group") => (say === "cli" ? `--role ${role} --${scope} <${scope}>` : `"role": "${role}", "${scope}": <${scope}>`);
+  const roles = ROLES.map((r) => (say === "cli" ? r : `"${r}"`)).join(", ");
+  const meant = value.trim().toLowerCase();
+  if (isRole(meant)) return `no role ${shownValue(value, q)}: the roles are ${roles}, in lower case: ${say === "cli" ? `--role ${meant}` : `"role": "${meant}"`}`;
+  const jobs = ROLE_JOBS.map((j, i) => `${j.job}${i === 0 ? " gets" : ""} ${grant(j.role, j.scope)} (${j.does}${j.also ? `; ${grant(j.also.role, j.scope)} ${j.also.does}` : ""})`);
+  return `no role ${shownValue(value, q)}: the roles are ${roles}. ${jobs.join("; ")}`;
 }

@@ -61,6 +61,45 @@ describe("POST /api/v1/tokens", () => {
     expect(res.body.message).toMatch(/body\/role/);
   });
 
+  it("says which role a store manager gets when asked for role manager, as the CLI does, and what it says works", async () => {
+    const before = (await t.request("GET", "/api/v1/tokens")).body.tokens.length;
+    const res = await t.request("POST", "/api/v1/tokens", { role: "manager", store: "shop" });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      'body/role: no role "manager": the roles are "viewer", "staff", "merchandiser", "admin". ' +
+        'A store manager gets "role": "admin", "store": <store> (its live view, reports, setup and tokens); ' +
+        'floor staff "role": "staff", "store": <store> (live occupancy, acknowledging alerts); ' +
+        'a merchandiser "role": "merchandiser", "store": <store> (reports, layouts, departments, experiments); ' +
+        'an area manager "role": "viewer", "group": <group> (the reports of the group\'s stores; "role": "admin", "group": <group> to run them too)',
+    );
+    expect((await t.request("GET", "/api/v1/tokens")).body.tokens).toHaveLength(before); // none made
+    const made = await t.request("POST", "/api/v1/tokens", { role: "admin", store: "shop" });
+    expect([made.status, made.body.role, made.body.store]).toEqual([200, "admin", "shop"]);
+  });
+
+  it.each([
+    ["Viewer", "viewer"],
+    ["ADMIN", "admin"],
+    [" staff ", "staff"],
+  ])("names the role meant by %j: roles are in lower case", async (role, meant) => {
+    const res = await t.request("POST", "/api/v1/tokens", { role });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(`body/role: no role ${JSON.stringify(role)}: the roles are "viewer", "staff", "merchandiser", "admin", in lower case: "role": "${meant}"`);
+  });
+
+  it("shows a long unknown role cut short, and leaves other flaws of the body to the schema", async () => {
+    const long = await t.request("POST", "/api/v1/tokens", { role: "x".repeat(5000) });
+    expect(long.status).toBe(400);
+    expect(long.body.message).toMatch(/^body\/role: no role "x{40}…": the roles are/);
+    const notText = await t.request("POST", "/api/v1/tokens", { role: 7 });
+    expect([notText.status, notText.body.message]).toEqual([400, 'body/role must be one of "viewer", "staff", "merchandiser", "admin"']);
+  });
+
+  it("refuses a token that may not make tokens before any advice on roles", async () => {
+    const res = await t.request("POST", "/api/v1/tokens", { role: "manager" }, await t.token("viewer"));
+    expect(res.status).toBe(403);
+  });
+
   it("lets an admin limited to a store create tokens for that store only", async () => {
     const shopAdmin = (await t.token("admin", "shop"));
     expect((await t.request("POST", "/api/v1/tokens", { role: "staff" }, shopAdmin)).body.store).toBe("shop");
