@@ -331,29 +331,8 @@ export function zonesNotCounted(
 ): ZonesNotCounted | null {
   const gaps: Gap[] = [];
   const names: string[] = [];
-  // The local hours the range touches, whole: each is judged on all its outage minutes, not only those inside the range. A
-  // range cut mid-hour (the chain overview's whole UTC hours are half past in Kolkata or on Lord Howe Island) would
-  // otherwise call an hour with 6 minutes off, 3 of them before the cut, counted while the store's own screens say not.
-  const last = starts[starts.length - 1];
-  const whole: Gap =
-    last === undefined
-      ? range
-      : { from: Math.min(range.from, starts[0]!), to: Math.max(range.to, bucketStarts({ from: last, to: last + 2 * 3_600_000 }, "hour", timeZone)[1] ?? last + 3_600_000) };
-  const within = (g: Gap, r: Gap): Gap => ({ from: Math.max(g.from, r.from), to: Math.min(g.to, r.to) });
   for (const z of zones) {
-    // An outage of the zone still going on (read to `now`, as allOffline reads an open span) is never short.
-    const ongoing = now === null ? undefined : z.offline.find((g) => g.to >= now);
-    const own = withoutShortOutages(
-      starts,
-      gapsWhileOpen(
-        gapsNotCounted(starts, z.counts, z.offline).map((g) => within(g, whole)).filter((g) => g.to > g.from),
-        opening,
-        timeZone,
-      ),
-      ongoing && now !== null ? { since: ongoing.from, now } : null,
-    )
-      .map((g) => within(g, range))
-      .filter((g) => g.to > g.from);
+    const own = zoneNotCounted(range, starts, z, opening, timeZone, now);
     if (own.length === 0) continue;
     names.push(z.zone);
     gaps.push(...own);
@@ -370,6 +349,70 @@ export function zonesNotCounted(
   });
   const length = merged.reduce((s, g) => s + (g.to - g.from), 0);
   return { hours: Math.ceil(length / 3_600_000), zones: names, spans: merged };
+}
+
+/**
+ * One zone's part of {@link zonesNotCounted}: the times within `range` nobody counted it, in the hours it was not
+ * counted (each local hour the range touches judged on all its outage minutes, those outside the range too).
+ */
+function zoneNotCounted(
+  range: Gap,
+  starts: readonly EpochMs[],
+  z: { offline: readonly Gap[]; counts: readonly number[] },
+  opening: StoreHours | null | undefined,
+  timeZone: string,
+  now: EpochMs | null,
+): Gap[] {
+  // The local hours the range touches, whole: each is judged on all its outage minutes, not only those inside the range. A
+  // range cut mid-hour (the chain overview's whole UTC hours are half past in Kolkata or on Lord Howe Island) would
+  // otherwise call an hour with 6 minutes off, 3 of them before the cut, counted while the store's own screens say not.
+  const last = starts[starts.length - 1];
+  const whole: Gap =
+    last === undefined
+      ? range
+      : { from: Math.min(range.from, starts[0]!), to: Math.max(range.to, bucketStarts({ from: last, to: last + 2 * 3_600_000 }, "hour", timeZone)[1] ?? last + 3_600_000) };
+  const within = (g: Gap, r: Gap): Gap => ({ from: Math.max(g.from, r.from), to: Math.min(g.to, r.to) });
+  // An outage of the zone still going on (read to `now`, as allOffline reads an open span) is never short.
+  const ongoing = now === null ? undefined : z.offline.find((g) => g.to >= now);
+  return withoutShortOutages(
+    starts,
+    gapsWhileOpen(
+      gapsNotCounted(starts, z.counts, z.offline).map((g) => within(g, whole)).filter((g) => g.to > g.from),
+      opening,
+      timeZone,
+    ),
+    ongoing && now !== null ? { since: ongoing.from, now } : null,
+  )
+    .map((g) => within(g, range))
+    .filter((g) => g.to > g.from);
+}
+
+/**
+ * What a forecast leaves out of its history (`starts`: consecutive local hours up to the start of the current hour): the
+ * times nobody counted one of `zones` (the store's entrances, or the one zone forecast) in the hours the screens call not
+ * counted, by {@link zonesNotCounted}'s rule, for an outage still going on as for one ended. A zone's outages are its
+ * recorded ones (`offline`, allOffline: an open span read to `now`) and, when nothing counts it now by the live view
+ * (`downSince`, core notCountedSince: an agent silent or revoked too), the time from then to `now`. Every hour of a history
+ * is over, so each is judged on its own outage minutes while the store was open, final: an agent off since 10:57, read at
+ * 11:30, leaves hour 10 counted (3 minutes, under SHORT_OUTAGE_MS), as the traffic chart, the chain view and the digests
+ * count it, and its hours from 11:00 on are not yet history. Sorted, disjoint; withoutGaps nulls the hours they touch.
+ */
+export function historyNotCounted(
+  starts: readonly EpochMs[],
+  zones: readonly { zone: string; offline: readonly Gap[]; counts: readonly number[]; downSince?: EpochMs | null }[],
+  opening: StoreHours | null | undefined,
+  timeZone: string,
+  now: EpochMs,
+): Gap[] {
+  const last = starts[starts.length - 1];
+  if (last === undefined) return [];
+  const range = { from: starts[0]!, to: bucketStarts({ from: last, to: last + 2 * 3_600_000 }, "hour", timeZone)[1] ?? last + 3_600_000 };
+  const out: Gap[] = [];
+  for (const z of zones) {
+    const live = z.downSince === null || z.downSince === undefined || z.downSince >= now ? [] : [{ from: z.downSince, to: now }];
+    out.push(...zoneNotCounted(range, starts, { offline: joinGaps([...z.offline, ...live]), counts: z.counts }, opening, timeZone, now));
+  }
+  return joinGaps(out);
 }
 
 /** Hourly values with every hour that overlaps one of `gaps` unknown (null): counts nobody made. */
