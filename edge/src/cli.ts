@@ -2,6 +2,15 @@
 /** The `footfall-edge` bin: runs {@link runCli} on this process. */
 import { EXIT, runCli, type CliIo } from "./main.js";
 
+/**
+ * The process to stop with (FOOTFALL_EDGE_STOP_WITH_PARENT=1): the pid the parent named
+ * (FOOTFALL_EDGE_PARENT_PID, as `footfall demo` does), else the parent at the first line run here.
+ * Read when the signal handlers go in (after the config, the outbox and the connection's start), a
+ * demo killed while its simulator was still starting was already gone: the simulator then watched
+ * its new parent (init) and ran on for ever.
+ */
+const startedBy = Number(process.env.FOOTFALL_EDGE_PARENT_PID) > 1 ? Number(process.env.FOOTFALL_EDGE_PARENT_PID) : process.ppid;
+
 const io: CliIo = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
@@ -17,9 +26,10 @@ const io: CliIo = {
     process.on("SIGTERM", listener);
     // Started by `footfall demo` (FOOTFALL_EDGE_STOP_WITH_PARENT=1): its parent killed outright (kill -9,
     // a crash) sends no signal, and an orphan simulator would retry a broker that is gone for ever. The
-    // parent's end is seen as its adoption (another parent process id): then it stops as at SIGTERM.
+    // parent's end is seen as its adoption (another parent process id): then it stops as at SIGTERM. A parent gone
+    // before this line (killed while this process was starting) is seen at the first look.
     if (process.env.FOOTFALL_EDGE_STOP_WITH_PARENT === "1") {
-      const parent = process.ppid;
+      const parent = startedBy;
       const watch = setInterval(() => {
         if (process.ppid === parent) return;
         clearInterval(watch);

@@ -394,8 +394,9 @@ export async function runDemo(config: ServerConfig, asked: { speed: number; back
   let child: ChildProcess | null = null;
   let stopping = false;
   const startSim = () => {
-    // It stops by itself when the demo is killed outright (kill -9): no orphan left retrying a broker that is gone.
-    child = spawn(process.execPath, [edgeCli(), "sim", "--config", configFile], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_EDGE_STOP_WITH_PARENT: "1" } });
+    // It stops by itself when the demo is killed outright (kill -9): no orphan left retrying a broker that is gone. The demo
+    // names itself (FOOTFALL_EDGE_PARENT_PID): killed while the simulator still starts, it is gone before the simulator looks.
+    child = spawn(process.execPath, [edgeCli(), "sim", "--config", configFile], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_EDGE_STOP_WITH_PARENT: "1", FOOTFALL_EDGE_PARENT_PID: String(process.pid) } });
     child.on("exit", (code) => {
       if (stopping) return;
       server.services.log.warn({ code }, "the simulator stopped; restarting it in 2 s (back-filling only after the newest event stored)");
@@ -609,7 +610,7 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
         ...["--drain", String(DEMO_SIM_DRAIN_S)],
         ...["--sales-url", server.httpUrl, "--sales-token-file", tillsTokenFile, "--sales-keep-dir", join(config.dataDir, "demo-chain-sales")],
       ],
-      { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn", FOOTFALL_EDGE_STOP_WITH_PARENT: "1" } },
+      { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, FOOTFALL_LOG_LEVEL: process.env.FOOTFALL_LOG_LEVEL ?? "warn", FOOTFALL_EDGE_STOP_WITH_PARENT: "1", FOOTFALL_EDGE_PARENT_PID: String(process.pid) } },
     );
     child.on("exit", (code) => {
       if (stopping) return;
