@@ -12,6 +12,7 @@
 import {
   acknowledgeAlert,
   alertStep,
+  decodeClockSamples,
   readsCounted,
   hoursAt,
   isOpen,
@@ -24,6 +25,7 @@ import {
   type HoursVersion,
   type OpeningHours,
 } from "@footfall/core";
+import { lastHeardOf } from "../agent-info.js";
 import type { Services } from "../services.js";
 import { notCountedNow } from "./not-counted.js";
 
@@ -320,8 +322,12 @@ export class AlertEvaluator {
     }
     if (kinds.has("agent-offline") || kinds.has("counter-silent")) {
       const agents = await storage.agents.list(store);
+      // Heard from: its newest event or live status (the Agents API's lastHeardAt). An "offline" is the broker's will,
+      // stored at the time the server learnt of it, not word from the agent: taken as heard, it made the rule's silence
+      // start again, so "agent silent" resolved when the broker said the agent had gone (its time only when nothing else is).
       const seen = (a: (typeof agents)[number]) => {
-        const t = Math.max(a.lastReceivedAt ?? -Infinity, a.statusTs ?? -Infinity);
+        const heard = lastHeardOf(decodeClockSamples(a.clockSamples), a.lastReceivedAt);
+        const t = a.state === "offline" ? (heard ?? a.statusTs ?? -Infinity) : Math.max(heard ?? -Infinity, a.statusTs ?? -Infinity);
         return Number.isFinite(t) ? t : null;
       };
       out.agents = Object.fromEntries(agents.filter((a) => a.revokedAt === null || a.revokedAt === undefined).map((a) => [a.agent, { lastSeen: seen(a) }]));
