@@ -38,11 +38,12 @@ import {
   type Series,
   type SpecialDays,
   allOffline,
-  gapsNotCounted,
   gapsWhileOpen,
-  withoutShortOutages,
+  historyNotCounted,
+  SHORT_OUTAGE_MS,
   withoutGaps,
   type Gap,
+  type NotCounted,
 } from "@footfall/core";
 import { contexts, forecastBuckets, ForecastTrainer, mainMethod, type ForecastMethod, type ForecastModel, type ForecastPoint } from "@footfall/models";
 import { createHash } from "node:crypto";
@@ -112,7 +113,7 @@ interface History {
   zones: Map<string, number[]>;
   /**
    * What each zone counted per hour, where it is more than its enters (`zones`): a door counter's `out` (StoreAnalytics
-   * countedPerHour, the outage rule's counts: outageGaps). Read with the history, so a request reads nothing more.
+   * countedPerHour, the outage rule's counts: notCountedGaps). Read with the history, so a request reads nothing more.
    */
   outs: Map<string, number[]>;
   /** Different for every history built or extended (answers are cached per version). */
@@ -259,7 +260,7 @@ export class ForecastService {
 
   /**
    * The series of one store or zone: unknown (null) before its first counted visitor (core
-   * countsFromFirst: but for its first day's closed hours), and in every hour of `gaps` (`uncounted`:
+   * countsFromFirst: but for its first day's closed hours), and in every hour of `gaps` (`notCountedGaps`:
    * the store open and its counting stopped, its agents offline now or then), whose zeros are no
    * counts, not no visitors.
    */
@@ -405,80 +406,70 @@ export class ForecastService {
     for (const store of this.histories.keys()) if (now - (asked.get(store) ?? 0) > 2 * DAY) this.histories.delete(store);
     for (const e of this.models.values()) {
       if (now - e.lastAsked > 7 * DAY || !this.due(e, now)) continue;
-      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedSince(e.store, e.zone, now)])
-        .then(async ([h, hours, notCounted]) => {
-          const u = await this.uncounted(e.store, e.zone, h, now, hours, e.timeZone, notCounted);
-          this.train(e, h, now, ForecastService.specialOf(hours, e.timeZone), [...u.current, ...u.ended]);
+      Promise.all([this.history(e.store, e.timeZone, now), this.hours(e.store), this.notCountedNow(e.store, e.zone, now)])
+        .then(async ([h, hours, down]) => {
+          const gaps = await this.notCountedGaps(e.store, e.zone, h, now, hours, e.timeZone, down.zones);
+          this.train(e, h, now, ForecastService.specialOf(hours, e.timeZone), gaps);
         })
         .catch(() => undefined);
     }
   }
 
+  /** The zones a forecast of the store (its entrance zones: their enters are its visitors) or of `zone` reads. */
+  private zonesOf(store: string, zone: string | null, now: EpochMs): string[] {
+    const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
+    return zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
+  }
+
   /**
    * Since when the store's visitors (any of its entrance zones: their enters are its visitors) or
    * the zone are not counted, their agents offline now (GET /occupancy's offlineSince, core's
-   * notCountedSince); null while they are counted.
+   * notCountedSince): `since`, null while they are counted, and each such zone's.
    */
-  private async notCountedSince(store: string, zone: string | null, now: EpochMs): Promise<EpochMs | null> {
-    const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
-    const zones = zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
-    const down = await zonesNotCounted(this.app.services.storage, store, zones, now);
+  private async notCountedNow(store: string, zone: string | null, now: EpochMs): Promise<{ since: EpochMs | null; zones: Map<string, NotCounted> }> {
+    const down = await zonesNotCounted(this.app.services.storage, store, this.zonesOf(store, zone, now), now);
     let since: EpochMs | null = null;
     for (const n of down.values()) since = since === null ? n.since : Math.min(since, n.since);
-    return since;
+    return { since, zones: down };
   }
 
   /**
-   * The spans of the history in which every agent counting the store's entrance zones (any of them,
-   * as notCountedSince) or the zone was offline, by their recorded offline spans (ended outages
-   * too; an open one read to the history's end, so the cached answer holds within the hour), less the hours up to the last one within a span that counted someone: an agent cut off
-   * from the broker that kept counting delivered those hours later (store-and-forward), while the store was open
-   * (`hours`), less a zone's hours it was not counted for under SHORT_OUTAGE_MS of (core withoutShortOutages: a restart's seconds).
+   * The times of the history the forecast leaves out: core historyNotCounted, the screens' rule (zonesNotCounted) over the
+   * store's entrance zones (any of them) or the zone. Their outages are the recorded offline spans of all their agents
+   * (ended ones, and one still open read to now) and, for a zone nothing counts now (`down`: an agent silent or revoked
+   * too), the time since; less the hours up to the last one within an outage that counted someone (an agent cut off from the
+   * broker that kept counting delivered them later), the hours the store was closed (`hours`), and the hours an outage
+   * covers under SHORT_OUTAGE_MS of its open time, whether it has ended or goes on (an agent off since 10:57 leaves hour 10
+   * in the history at 11:30, as the traffic chart counts it). The store's every hour when it has no opening hours.
    */
-  private async outageGaps(store: string, zone: string | null, h: History, now: EpochMs, hours: StoreHours | null, timeZone: string): Promise<Gap[]> {
-    if (h.starts.length === 0) return [];
-    const storage = this.app.services.storage;
-    const spans = await storage.offlineSpans.list(store, h.starts[0]!, h.hourStart);
-    if (spans.length === 0) return [];
-    const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
-    const zones = zone !== null ? [zone] : (layout?.zones ?? []).filter((z) => z.kind === "entrance").map((z) => z.id);
-    // What each zone counted per hour, a door counter's `out` too (StoreAnalytics countedPerHour, the rule's counts): read
-    // with the history (its enters and outs), not again at each request (up to its 57 weeks).
-    const gaps: Gap[] = [];
-    for (const z of zones) {
-      const agents = (await storage.agents.zoneAgents(store, z)).map((a) => a.agent);
-      const enters = h.zones.get(z);
-      const outs = h.outs.get(z);
-      // Each zone's open time it was not counted, less the hours it covers under SHORT_OUTAGE_MS of (core withoutShortOutages, the screens' rule).
-      const offline = allOffline(agents, spans, h.hourStart);
-      const open = gapsWhileOpen(gapsNotCounted(h.starts, h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)), offline), hours, timeZone);
-      // An outage still going on is never short in the hour not over yet, which is past the history's end (hourStart):
-      // each hour of the history is over and judged on its own outage minutes, as the screens judge it.
-      const goingOn = offline.find((g) => g.to >= h.hourStart);
-      gaps.push(...withoutShortOutages(h.starts, open, goingOn ? { since: goingOn.from, now: h.hourStart } : null));
-    }
-    return gaps.sort((a, b) => a.from - b.from);
-  }
-
-  /**
-   * The hours of the history nobody counted while the store was open (core gapsWhileOpen: an agent
-   * offline while the store is closed misses nobody, so a box switched off every night leaves no
-   * hour unknown, and a closed night inside an outage stays a closed night, 0, not a day unknown):
-   * `current`, from `since` (the agents offline now) to `now`; `ended`, the recorded outages'
-   * (`outageGaps`). A store without opening hours: open at every hour.
-   */
-  private async uncounted(
+  private async notCountedGaps(
     store: string,
     zone: string | null,
     h: History,
     now: EpochMs,
     hours: StoreHours | null,
     timeZone: string,
-    since: EpochMs | null,
-  ): Promise<{ current: Gap[]; ended: Gap[] }> {
-    const current = since === null ? [] : gapsWhileOpen([{ from: since, to: Math.max(now, since + 1) }], hours, timeZone);
-    const ended = gapsWhileOpen(await this.outageGaps(store, zone, h, now, hours, timeZone), hours, timeZone).sort((a, b) => a.from - b.from);
-    return { current, ended };
+    down: ReadonlyMap<string, NotCounted>,
+  ): Promise<Gap[]> {
+    if (h.starts.length === 0) return [];
+    const storage = this.app.services.storage;
+    const spans = await storage.offlineSpans.list(store, h.starts[0]!, h.hourStart);
+    if (spans.length === 0 && down.size === 0) return [];
+    // What each zone counted per hour, a door counter's `out` too (StoreAnalytics countedPerHour, the rule's counts): read
+    // with the history (its enters and outs), not again at each request (up to its 57 weeks).
+    const zones = [];
+    for (const z of this.zonesOf(store, zone, now)) {
+      const agents = spans.length === 0 ? [] : (await storage.agents.zoneAgents(store, z)).map((a) => a.agent);
+      const enters = h.zones.get(z);
+      const outs = h.outs.get(z);
+      zones.push({
+        zone: z,
+        offline: allOffline(agents, spans, now),
+        counts: h.starts.map((_, i) => (enters?.[i] ?? 0) + (outs?.[i] ?? 0)),
+        downSince: down.get(z)?.since ?? null,
+      });
+    }
+    return historyNotCounted(h.starts, zones, hours, timeZone, now);
   }
 
   /** The store's opening hours through time (null: none, always open), as the server's hours keeper has them: the history's hours read as those in force then. */
@@ -519,6 +510,18 @@ export class ForecastService {
   }
 
   /**
+   * What the note of an outage going on since `since` adds when the hour of the history it began in stays in it (its
+   * outage minutes in that hour's open time under SHORT_OUTAGE_MS: the screens count it): that hour, from its start.
+   */
+  private static beganInCounted(h: History, since: EpochMs, gaps: readonly Gap[], hours: StoreHours | null, timeZone: string): string {
+    const i = h.starts.findIndex((s, k) => s <= since && since < (h.starts[k + 1] ?? h.hourStart));
+    if (i < 0 || since === h.starts[i]) return "";
+    const end = h.starts[i + 1] ?? h.hourStart;
+    if (gaps.some((g) => g.from < end && g.to > h.starts[i]!) || gapsWhileOpen([{ from: since, to: end }], hours, timeZone).length === 0) return "";
+    return `, but for the hour it began in (from ${new Date(h.starts[i]!).toISOString()}), not counted for under ${SHORT_OUTAGE_MS / 60_000} minutes of its open time and so read as counted, as the screens read it`;
+  }
+
+  /**
    * Why a store or zone has nothing to forecast from, first in the notes (an empty answer, null
    * values and method none, said only "the model is training"): no visitor counted in the weeks
    * read, and for the store, a layout without an entrance zone (its visitors are its entrances' enters).
@@ -539,21 +542,22 @@ export class ForecastService {
   async answer(store: string, zone: string | null, horizon: Horizon, timeZone: string): Promise<Body> {
     const now = this.app.services.now();
     const e = this.entry(store, zone, timeZone, now);
-    const [history, hours, notCounted] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.notCountedSince(store, zone, now), this.restore(e)]);
-    const { current, ended: gaps } = await this.uncounted(store, zone, history, now, hours, timeZone, notCounted);
-    // the current hours (within the history) left out, and whether the store was open at all since its agents went offline
-    const currentKey = current.map((g) => `${g.from}-${Math.min(g.to, history.hourStart)}`).join(",");
+    const [history, hours, down] = await Promise.all([this.history(store, timeZone, now), this.hours(store), this.notCountedNow(store, zone, now), this.restore(e)]);
+    const notCounted = down.since;
+    const gaps = await this.notCountedGaps(store, zone, history, now, hours, timeZone, down.zones);
+    // whether the store was open at all since its agents went offline (an agent off since closing time misses nobody yet)
+    const openSince = notCounted !== null && gapsWhileOpen([{ from: notCounted, to: Math.max(now, notCounted + 1) }], hours, timeZone).length > 0;
     const special = ForecastService.specialOf(hours, timeZone);
-    if (this.due(e, now)) this.train(e, history, now, special, [...current, ...gaps]);
+    if (this.due(e, now)) this.train(e, history, now, special, gaps);
     // A zone the layout in force now does not have (removed, or not yet added) has no visitors to forecast.
     const layout = this.app.layouts.isLoaded(store) ? this.app.layouts.current(store, now) : undefined;
     const gone = zone !== null && layout !== undefined && !layout.zones.some((z) => z.id === zone);
-    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}|${currentKey}|${current.length}|${gaps.map((g) => `${g.from}-${g.to}`).join(",")}`;
+    const cacheKey = `${history.version}|${e.trainedAt ?? ""}|${e.state}|${hours ? JSON.stringify(hours) : ""}|${layout?.version ?? ""}|${notCounted ?? ""}|${openSince}|${gaps.map((g) => `${g.from}-${g.to}`).join(",")}`;
     const answerKey = `${store}\u0000${zone ?? ""}\u0000${horizon}`;
     const hit = this.answers.get(answerKey);
     if (hit && hit.key === cacheKey) return hit.body;
 
-    const series = ForecastService.seriesOf(history, zone, timeZone, 15, [...current, ...gaps]);
+    const series = ForecastService.seriesOf(history, zone, timeZone, 15, gaps);
     const ended = gaps.filter((g) => g.to < (notCounted ?? Infinity));
     const gapHours = withoutGaps(history.starts, history.starts.map(() => 0), ended).filter((v) => v === null).length;
     const origin = history.starts.length;
@@ -582,9 +586,9 @@ export class ForecastService {
         notes: [
           ...(gone ? [`zone "${zone}" is not in the layout in force now (version ${layout!.version}): it has no visitors to forecast (the values are null); GET /api/v1/stores/${store}/layout lists its zones`] : this.nothingCounted(store, zone, history)),
           ...(e.model?.notes ?? []),
-          ...(notCounted !== null && current.length > 0
+          ...(notCounted !== null && openSince
             ? [
-                `${zone === null ? "the store's entrance" : `zone "${zone}"`} is not counted since ${new Date(notCounted).toISOString()} (its agents are offline): the ${hours ? "hours it was open" : "hours"} since are left out of the history, not read as no visitors`,
+                `${zone === null ? "the store's entrance" : `zone "${zone}"`} is not counted since ${new Date(notCounted).toISOString()} (its agents are offline): the ${hours ? "hours it was open" : "hours"} since are left out of the history, not read as no visitors${ForecastService.beganInCounted(history, notCounted, gaps, hours, timeZone)}`,
               ]
             : []),
           ...(gapHours > 0
