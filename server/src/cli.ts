@@ -318,7 +318,7 @@ token
   .command("add")
   .description("create an API token; prints {token, id, ...} as JSON (the token is shown once, stored hashed)")
   .addOption(
-    new Option("--role <role>", "viewer: analytics; staff: live occupancy; merchandiser: a viewer who also saves layouts, departments and experiments; admin: everything")
+    new Option("--role <role>", "viewer: analytics; staff: live occupancy; merchandiser: a viewer who also saves layouts, departments and experiments; admin: everything (there is no manager role: a store manager gets admin with --store)")
       .choices(ROLES)
       // After choices (kept for --help): a role that does not exist says which one each job gets.
       .argParser((value: string): Role => {
@@ -540,7 +540,7 @@ program
 
 const digest = program
   .command("digest")
-  .description("the scheduled e-mail digests (Admin > Digests): list them, preview one, send one now")
+  .description("the scheduled digests, by e-mail and webhook (Admin > Digests): list them, preview one, send one now")
   .addHelpText(
     "after",
     "\nMail goes through FOOTFALL_SMTP_URL (and FOOTFALL_MAIL_FROM), as the server's; links in it use FOOTFALL_PUBLIC_URL, else the address\nthe server running on the data folder links to (PostgreSQL: the servers running on the database, as they note it there),\nelse this host's name and FOOTFALL_HTTP_PORT (said on stderr).\nsend posts a digest's webhook delivery at once itself (signed, as a server does; one process posts it, not twice);\nif the receiver fails, a server retries it (within its next digest check, FOOTFALL_DIGEST_CHECK_MS, 60 s by default,\nor when one starts if none runs); send says which on stderr.\nA period sent again after its mail was refused re-sends the mail only: its webhook delivery is the one queued then.",
@@ -661,7 +661,7 @@ program
   .command("backup")
   .description("copy the database to <file>, consistently, while the server runs and ingests; prints {file, bytes, events, stores, seconds}")
   .argument("<file>", "where to write the backup (a new file)")
-  .option("--force", "replace <file> if it exists")
+  .option("--force", "replace <file> if it exists (never the database or another file its server uses, such as footfall.public-url)")
   .addHelpText(
     "after",
     "\nIt copies FOOTFALL_DATA_DIR's footfall.db (./data by default); what it copies, how much is written every 5 s and the\ncheck of the copy are said on stderr. Restore it with `footfall restore <file>` while the server is stopped.",

@@ -36,13 +36,16 @@ const HELP: [string[], RegExp][] = [
   [["agent", "list"], /list\s+the\s+agents[\s\S]*--store[\s\S]*does\s+not\s+know[\s\S]*is\s+refused,\s+naming\s+the\s+nearest/],
   [["agent", "import"], /create\s+many\s+agents[\s\S]*stores\s+new\s+to\s+a\s+data\s+folder[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest/],
   [["token"], /manage API tokens[\s\S]*add[\s\S]*list[\s\S]*revoke/],
-  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
+  [["token", "add"], /create an API token[\s\S]*--role[\s\S]*merchandiser[\s\S]*no\s+manager\s+role:\s+a\s+store\s+manager\s+gets\s+admin\s+with\s+--store[\s\S]*--store[\s\S]*refused otherwise[\s\S]*--new-store[\s\S]*not set up yet[\s\S]*--expires/],
   [["token", "list"], /list the tokens[\s\S]*--json/],
   [["token", "revoke"], /<id>[\s\S]*revoke a token at once/],
   [["audit"], /read the audit log of admin actions[\s\S]*list/],
   [["audit", "list"], /list the audit log, newest first[\s\S]*--store[\s\S]*--action[\s\S]*prefix\s+ending\s+in\s+a\s+dot[\s\S]*--actor[\s\S]*--target[\s\S]*--from[\s\S]*--to[\s\S]*--limit <n>\s+at\s+most\s+this\s+many\s+entries\s+\(1-500\)\s+\(default:\s+50\)[\s\S]*--before[\s\S]*--json\s+print\s+GET\s+\/api\/v1\/audit's\s+answer/],
-  [["digest"], /scheduled e-mail digests[\s\S]*list[\s\S]*preview[\s\S]*send[\s\S]*FOOTFALL_SMTP_URL/],
+  // Digests go to a webhook too (e5c3b4e): not "the scheduled e-mail digests".
+  [["digest"], /scheduled\s+digests,\s+by\s+e-mail\s+and\s+webhook[\s\S]*list[\s\S]*preview[\s\S]*send[\s\S]*FOOTFALL_SMTP_URL/],
   [["digest", "send"], /<id>[\s\S]*send\s+the\s+digest\s+now[\s\S]*--period <date>/],
+  // --force never replaces the server's own files (52e02a7: footfall.public-url among them).
+  [["backup"], /copy\s+the\s+database[\s\S]*--force\s+replace\s+<file>\s+if\s+it\s+exists\s+\(never\s+the\s+database\s+or\s+another\s+file\s+its\s+server\s+uses,\s+such\s+as\s+footfall\.public-url\)/],
   [["broker-config"], /Mosquitto\s+password\s+file\s+and\s+ACL[\s\S]*--out[\s\S]*--server-username[\s\S]*default\s+footfall-server[\s\S]*--server-password <password>\s+its\s+password,\s+required\s+\(or\s+FOOTFALL_MQTT_PASSWORD\)[\s\S]*--bridge[\s\S]*database\s+does\s+not\s+know[\s\S]*noted\s+on\s+stderr\s+with\s+the\s+nearest[\s\S]*--new-data-dir[\s\S]*no\s+database\s+yet/],
 ];
 
