@@ -633,10 +633,9 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
   if (config.mqttUrl) server.services.log.warn("demo with an external broker: the simulated agents need the broker to admit them (footfall broker-config)");
   startSim();
   const url = server.httpUrl;
-  const cities = [...new Set(chain.stores.map((s) => s.city))];
   process.stdout.write(
     demoBanner({
-      title: `Footfall demo is running: a chain of ${opts.stores} stores (${cities.slice(0, 6).join(", ")}${cities.length > 6 ? ", ..." : ""}).`,
+      title: `Footfall demo is running: ${chainDemoWords(chain.stores)}.`,
       url,
       speed:
         opts.speed === 1
@@ -659,6 +658,28 @@ async function runChainDemo(config: ServerConfig, opts: { speed: number; backfil
       process.stdout.write(demoGoodbye(performance.now() - started, config.dataDir));
     },
   };
+}
+
+/**
+ * What the chain demo's banner says it runs, from the simulator's own list of stores: how many in each city (the most
+ * first, six cities at most, the rest counted) and their names (four at most, the rest counted), so that the figures
+ * add up to the stores there are: "a chain of 3 stores, 2 in Paris and 1 in Milan: Footfall Market Paris, Footfall
+ * Fashion Milan and Footfall Market Paris 2" (it said "3 stores (Paris, Milan)", two cities for three stores).
+ */
+export function chainDemoWords(stores: readonly { name: string; city: string }[]): string {
+  const and = (parts: readonly string[]) => (parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}`);
+  const inCity = new Map<string, number>();
+  for (const s of stores) inCity.set(s.city, (inCity.get(s.city) ?? 0) + 1);
+  // Most stores first; a tie in the simulator's order.
+  const cities = [...inCity].sort((a, b) => b[1] - a[1]);
+  const shown = cities.length > 6 ? cities.slice(0, 5) : cities;
+  const rest = cities.slice(shown.length);
+  const where =
+    cities.length === 1
+      ? ` in ${cities[0]![0]}`
+      : `, ${and([...shown.map(([city, n]) => `${n} in ${city}`), ...(rest.length > 0 ? [`${rest.reduce((n, [, k]) => n + k, 0)} in ${rest.length} other cities`] : [])])}`;
+  const names = stores.length > 4 ? [...stores.slice(0, 3).map((s) => s.name), `${stores.length - 3} more`] : stores.map((s) => s.name);
+  return `a chain of ${stores.length} store${stores.length === 1 ? "" : "s"}${where}: ${and(names)}`;
 }
 
 /** The line both demos print once stopped: how long the stop took, and that a start goes on from the data kept. */
