@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ALERT_KINDS, type AlertKind } from "@footfall/core";
 import type { ViewProps } from "../App.js";
 import { alertsApi, type AlertRule, type AlertRuleInput, type DriftDay, type ShownAlert } from "../api/alerts.js";
-import { formatDateTime, formatLocalDate, formatTime } from "../model/format.js";
+import { formatDateTime, formatLocalDate } from "../model/format.js";
 import { nameProblem, nameShown } from "../model/names.js";
 import { useSession } from "../session.js";
 import { useQ } from "../hooks/useQ.js";
@@ -20,6 +20,7 @@ import { AlertBanner } from "../components/AlertBanner.js";
 import { useLive } from "../live/useLive.js";
 import { useServerNow } from "../hooks/useServerNow.js";
 import { sinceWords } from "../model/not-counted.js";
+import { acknowledgedText, resolvedText } from "../model/alert-history.js";
 import "../styles/live.css";
 
 const KIND_LABEL: Record<AlertKind, string> = {
@@ -255,7 +256,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
 }
 
 function History({ alerts, timeZone }: { alerts: ShownAlert[]; timeZone: string }) {
-  // An outage's start against the server's day, as the other screens word it: "since Fri 16:52 CET".
+  // An outage's start, an acknowledgement and a resolution against the server's day, as the other screens word it: "Fri 16:52 CET".
   const now = useServerNow(60_000);
   if (alerts.length === 0) return <p className="muted">No alert in the last 30 days.</p>;
   return (
@@ -275,9 +276,9 @@ function History({ alerts, timeZone }: { alerts: ShownAlert[]; timeZone: string 
             <td>{formatDateTime(a.firedAt, timeZone)}</td>
             <td>{a.message}</td>
             <td>{sinceWords(a.since, now, timeZone)}</td>
-            <td>{a.acknowledgedBy ? `${a.acknowledgedBy} at ${formatTime(a.acknowledgedAt ?? a.firedAt, timeZone)}` : "–"}</td>
+            <td>{acknowledgedText(a, now, timeZone)}</td>
             <td>
-              {a.resolvedAt ? formatTime(a.resolvedAt, timeZone) : a.state === "resolved" ? "yes" : "still on"}
+              {resolvedText(a, now, timeZone)}
               {a.notCountedSince !== undefined && a.state !== "resolved" && (
                 <span className="muted small" data-testid={`alert-not-counted-${a.ruleId}`}>
                   {" "}
