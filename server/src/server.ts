@@ -36,6 +36,7 @@ import { agentLookup } from "./ingest/agent-lookup.js";
 import { statusToStore } from "./agent-status.js";
 import type { ClusterNode } from "./cluster/node.js";
 import type { PgStorage } from "./storage-pg/adapter.js";
+import { lateBy, STOP_WAIT_MS } from "./storage-pg/stop-within.js";
 
 export { VERSION } from "./version.js";
 import { VERSION } from "./version.js";
@@ -628,20 +629,33 @@ export async function startHalf(
     },
     close: () =>
       (closing ??= (async () => {
+        // Each part's stop is bounded (a link to PostgreSQL that died silently answers no query, and the stop would wait for
+        // ever): past its wait the stop gives up on it, says so, and cuts the storage's connections, so that what still
+        // waits on them fails at once. Nothing given up was acknowledged: uncommitted messages get no receipt.
+        const within = (part: string, p: Promise<unknown>, ms = STOP_WAIT_MS) => stopWithin(p, ms, () => gaveUp(part, ms));
+        const gaveUp = (part: string, ms: number) => {
+          const cut = pg?.cutConnections() ?? 0;
+          log.warn(
+            { part, waitedMs: ms, ...(pg ? { connectionsCut: cut } : {}) },
+            `stopping: gave up waiting for ${part} after ${ms / 1000} s${pg ? " (PostgreSQL does not answer: is the link to it down?); its connections are cut" : ""}`,
+          );
+        };
         layoutSchedule.close();
-        await mqttState?.close().catch(() => {});
+        await within("the retained MQTT states' last publish", mqttState?.close().catch(() => {}) ?? Promise.resolve());
         // A chain's server hands its shards over first (their commits in flight finish), so the others take them at once.
         if (cluster)
           await cluster.close().catch((err: Error) => log.warn({ err: err.message }, "leaving the chain failed; the shards move when their leases run out"));
         else await transport.close().catch(() => {});
-        await ingest.drained();
+        // The commits under way: waited for while they go on (a slow database), given up when none ends for INGEST_STOP_WAIT_MS.
+        await drainedWithin(ingest, INGEST_STOP_WAIT_MS, () => gaveUp(`the commit of ${ingest.backlog().messages} MQTT message(s) (not acknowledged: the agents send them again)`, INGEST_STOP_WAIT_MS));
         simStatus.flush();
-        await retention.stop();
+        await within("the retention pass", retention.stop());
         // The evaluator first: an alert its last evaluation stores is queued for the webhooks before they stop (else it
         // would be stored as firing, restored as such at the next start, and never sent).
-        await evaluator.close();
-        await webhooks.stop();
-        await hoursKeeper.close();
+        await within("the alert rules' evaluation", evaluator.close());
+        // A delivery's request has its own timeout (10 s) before its outcome is stored.
+        await within("the webhooks' deliveries", webhooks.stop(), WEBHOOK_STOP_WAIT_MS);
+        await within("the opening hours' drift records", hoursKeeper.close());
         await addressNote?.stop();
         // The live hub's close closes the HTTP server (Socket.IO is attached to it), so the grace starts before it.
         await withHttpGrace(app, async () => {
@@ -654,6 +668,36 @@ export async function startHalf(
         releaseDataDir();
       })()),
   };
+}
+
+/** How long a stopping server waits for a commit of its ingest to end (the next, when one does) before it gives up on them. */
+const INGEST_STOP_WAIT_MS = 5_000;
+/** How long a stopping server waits for its webhooks' deliveries: a request's timeout (10 s), and the storing of its outcome. */
+const WEBHOOK_STOP_WAIT_MS = 12_000;
+
+/**
+ * Awaits `p` (its failure is the caller's), or, still unsettled after `ms`, calls `late` and returns: `p` goes on, and its
+ * later failure is nobody's.
+ */
+async function stopWithin(p: Promise<unknown>, ms: number, late: () => void): Promise<void> {
+  if (await lateBy(p, ms)) {
+    p.catch(() => {});
+    late();
+    return;
+  }
+  await p;
+}
+
+/** Awaits `ingest.drained()` while its commits go on: given up (`late` called) once its backlog has not shrunk for `ms`. */
+async function drainedWithin(ingest: Ingest, ms: number, late: () => void): Promise<void> {
+  const drained = ingest.drained();
+  let left = ingest.backlog().messages;
+  while (await lateBy(drained, ms)) {
+    const now = ingest.backlog().messages;
+    if (now >= left) return late();
+    left = now;
+  }
+  await drained;
 }
 
 /** How long a stopping server lets its HTTP clients' requests finish before it cuts their connections. */

@@ -93,6 +93,7 @@ import { accuracyAuditStore } from "../audits/store.js";
 import { forecastModelStore } from "../routes/forecast-store.js";
 import { offlineSpansStore } from "../analytics/offline-spans.js";
 import { forgetUnusedStoreSql } from "../storage/unused-store.js";
+import { PoolSockets, STOP_WAIT_MS } from "./stop-within.js";
 
 /** `last_used_at` of a token is written at most this often (as SQLite). */
 const TOUCH_EVERY_MS = 60_000;
@@ -155,6 +156,11 @@ export interface PgStorage extends Storage {
   /** The client of a storage bound to an open transaction (`tx` of `transaction`), else null: for statements outside the interface (lease fencing). */
   clientOf(tx: Storage): pg.PoolClient | null;
   /**
+   * A stopping server's: destroys every connection's socket (a link that died silently: a query in flight on it is never
+   * answered, so what awaits it fails at once instead); returns how many. Queries after it open new connections.
+   */
+  cutConnections(): number;
+  /**
    * Retention by whole months: drops the partitions of events, visits and trips whose rows all lie
    * before `before` and the open visits last seen before it; returns the partitions dropped.
    */
@@ -202,6 +208,10 @@ class PgCore {
   timer: ReturnType<typeof setInterval> | null = null;
   /** Set by openPgStorage as it opens. */
   link!: PgLink;
+  /** Set by openPgStorage as it opens: its pools' sockets, destroyed by a close PostgreSQL does not answer (a link that died silently). */
+  sockets: PoolSockets | null = null;
+  /** Set by openPgStorage: where a close that destroyed its sockets says so. */
+  warn: (message: string) => void = () => {};
 
   constructor(
     readonly pool: pg.Pool,
@@ -1251,6 +1261,7 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       const of = (p: pg.Pool) => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
       return { main: of(core.pool), read: of(core.readPool), ...(core.interactivePool ? { interactive: of(core.interactivePool) } : {}) };
     },
+    cutConnections: () => core.sockets?.destroy() ?? 0,
     clientOf: (t) => {
       const s = core.txOf.get(t);
       return s && s.open ? s.client : null;
@@ -1276,7 +1287,12 @@ function bind(core: PgCore, tx: TxState | null): PgStorage {
       if (core.timer) clearInterval(core.timer);
       core.link.close();
       await core.tokenCache?.close();
-      await Promise.all([core.pool.end(), core.readPool.end(), core.interactivePool?.end()]);
+      // Not answered within STOP_WAIT_MS (a query in flight on a link that died silently, or the idle connections' polite
+      // ends): their sockets are destroyed, so the close returns and leaves nothing open.
+      const end = () => Promise.all([core.pool.end(), core.readPool.end(), core.interactivePool?.end()]);
+      const destroyed = core.sockets ? await core.sockets.endWithin(end, STOP_WAIT_MS) : await end();
+      if (destroyed)
+        core.warn(`PostgreSQL did not answer the storage's close within ${STOP_WAIT_MS / 1000} s: ${destroyed} connection(s) cut (their queries in flight fail; what was not committed is not acknowledged, and the agents send it again)`);
     },
   };
   if (tx) core.txOf.set(storage, tx);
@@ -1561,7 +1577,9 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   const pgLink = new PgLink({ url, notify: opts.onLink ?? (() => {}), probe: () => readPool.query("SELECT 1"), ...(opts.now ? { now: opts.now } : {}) });
   link = pgLink;
   for (const p of [pool, readPool, interactivePool]) p?.on("connect", () => pgLink.ok());
-  const endAll = () => Promise.all([pool.end(), readPool.end(), interactivePool?.end()]).catch(() => {});
+  const sockets = new PoolSockets([pool, readPool, interactivePool]);
+  // A failed open on a link that does not answer: bounded as the storage's close.
+  const endAll = () => sockets.endWithin(() => Promise.all([pool.end(), readPool.end(), interactivePool?.end()]));
   try {
     await pool.query("SELECT 1");
   } catch (err) {
@@ -1572,6 +1590,8 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   const now = opts.now ?? Date.now;
   const core = new PgCore(pool, readPool, now, interactivePool, opts.pathIdCacheSize);
   core.link = pgLink;
+  core.sockets = sockets;
+  core.warn = opts.onWarn ?? (() => {});
   if (opts.tokenCacheMs !== 0)
     core.tokenCache = new TokenCache<TokenRow>({
       url,

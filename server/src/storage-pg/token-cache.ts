@@ -16,6 +16,7 @@
  * `NOTIFY footfall_tokens, 'group:*'` in its transaction, and every cache drops the groups it holds.
  */
 import pg from "pg";
+import { destroySocket, lateBy, STOP_WAIT_MS } from "./stop-within.js";
 
 export const TOKENS_CHANNEL = "footfall_tokens";
 export const DEFAULT_TOKEN_CACHE_TTL_MS = 30_000;
@@ -38,6 +39,8 @@ export class TokenCache<Row extends { id: string }> {
   /** The stores of each group asked for, by group id. */
   private readonly groups = new Map<string, { stores: readonly string[]; at: number }>();
   private listener: pg.Client | null = null;
+  /** The latest connection made (the listener, or one being made), whose socket a close not answered destroys. */
+  private client: pg.Client | null = null;
   private starting: Promise<void> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -156,6 +159,7 @@ export class TokenCache<Row extends { id: string }> {
 
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.o.url, application_name: "footfall-tokens" });
+    this.client = client;
     const lost = (err?: Error) => {
       if (err) this.o.onError?.(err);
       if (this.listener === client) this.listener = null;
@@ -194,11 +198,16 @@ export class TokenCache<Row extends { id: string }> {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
-    await this.starting;
-    const l = this.listener;
-    this.listener = null;
-    this.byHash.clear();
-    this.groups.clear();
-    await l?.end().catch(() => {});
+    const ended = (async () => {
+      await this.starting;
+      const l = this.listener;
+      this.listener = null;
+      this.byHash.clear();
+      this.groups.clear();
+      await l?.end().catch(() => {});
+    })();
+    // Not answered within STOP_WAIT_MS (its link died silently: a polite end, or the connect under way, waits for ever): its socket is destroyed.
+    if (await lateBy(ended, STOP_WAIT_MS)) if (this.client) destroySocket(this.client);
+    await ended;
   }
 }
