@@ -2,7 +2,8 @@
  * An alert on since before today says its day. The live banner's "above the limit since 18:41 CET" and the Alerts
  * history's "Condition since" column gave only the time: an alert on since Friday, read on Monday, looked as if it had
  * begun that evening. Here, in chromium against a real server, a rule fires now, and the Alerts page is shown the
- * server's answers dated 3 days later (the UI's "now" is the server's clock, model/server-clock): both say its weekday.
+ * server's answers dated 3 days later (the UI's "now" is the server's clock, model/server-clock): both say its weekday;
+ * acknowledged and resolved, the history's Acknowledged and Resolved columns say theirs too.
  */
 import { describe, expect, it } from "vitest";
 import { shot } from "./helpers/browser.js";
@@ -38,6 +39,22 @@ describe("an alert on since before today", () => {
     await row.waitFor({ timeout: 15_000 });
     await expect.poll(() => row.locator("td").nth(2).textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^${when}$`));
     await shot(page, "alert-since-day");
+
+    // Acknowledged by Ana, then resolved (the fitting rooms empty): the history's Acknowledged and Resolved columns say
+    // their day too, three days on (old UI: "Ana (…) at 18:41 CET" and "18:43 CET", as if that day's).
+    const ack = await t.shop.api.request("POST", `/api/v1/stores/${t.shop.store}/alerts/${(await t.shop.api.request<Alerts & { alerts: { id: string }[] }>("GET", `/api/v1/stores/${t.shop.store}/alerts`)).body.alerts[0]!.id}/ack`, { by: "Ana" });
+    expect(ack.status).toBe(200);
+    await t.shop.publish(Array.from({ length: 6 }, (_, i) => t.shop.events.exit(`f${i}`, "fitting", Date.now() + i)));
+    type Done = { alerts: { state: string; acknowledgedAt?: number; resolvedAt?: number }[] };
+    const done = async () => (await t.shop.api.request<Done>("GET", `/api/v1/stores/${t.shop.store}/alerts?state=all&from=${since - DAY}`)).body.alerts[0]!;
+    await expect.poll(async () => (await done()).state, { timeout: 15_000 }).toBe("resolved");
+    const { acknowledgedAt, resolvedAt } = await done();
+    const dayOf = (ts: number) => `${part(ts, { weekday: "short" })} ${part(ts, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" })} CES?T`;
+    await page.reload();
+    const resolved = page.locator('[data-testid="alert-history"] tbody tr[data-state="resolved"]').first();
+    await resolved.waitFor({ timeout: 15_000 });
+    await expect.poll(() => resolved.locator("td").nth(3).textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^Ana.* at ${dayOf(acknowledgedAt!)}$`));
+    await expect.poll(() => resolved.locator("td").nth(4).textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^${dayOf(resolvedAt!)}$`));
     await page.close();
   });
 });
