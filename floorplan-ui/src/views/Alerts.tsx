@@ -20,6 +20,7 @@ import { AlertBanner } from "../components/AlertBanner.js";
 import { useLive } from "../live/useLive.js";
 import { useServerNow } from "../hooks/useServerNow.js";
 import { sinceWords } from "../model/not-counted.js";
+import { fromForm, thresholdText, toForm, unit } from "../model/alert-rules.js";
 import { acknowledgedText, resolvedText } from "../model/alert-history.js";
 import "../styles/live.css";
 
@@ -32,12 +33,6 @@ const KIND_LABEL: Record<AlertKind, string> = {
   "forecast-arrivals": "Forecast arrivals next hour above",
   "forecast-occupancy": "Forecast occupancy (next 3 hours) above a share of capacity",
 };
-/** The form shows thresholds in the unit people think in: % for occupancy, minutes for times. */
-const countKind = (kind: AlertKind) => kind === "queue-length" || kind === "forecast-arrivals";
-const shareKind = (kind: AlertKind) => kind === "occupancy" || kind === "forecast-occupancy";
-const toForm = (kind: AlertKind, threshold: number) => (shareKind(kind) ? threshold * 100 : countKind(kind) ? threshold : threshold / 60);
-const fromForm = (kind: AlertKind, value: number) => (shareKind(kind) ? value / 100 : countKind(kind) ? value : value * 60);
-const unit = (kind: AlertKind) => (shareKind(kind) ? "%" : countKind(kind) ? "people" : "min");
 
 interface RuleForm {
   id: string | null;
@@ -162,9 +157,7 @@ function RuleList({ rules, admin, store, client, zones, onChanged }: { rules: Al
               <tr key={r.id} data-testid={`rule-${r.id}`}>
                 <td>{nameShown(r.name) || KIND_LABEL[r.kind]}</td>
                 <td>{r.zone ? (nameShown(zones.find((z) => z.id === r.zone)?.name) ?? r.zone) : (r.agent ?? "whole store")}</td>
-                <td>
-                  {toForm(r.kind, r.threshold)} {unit(r.kind)}
-                </td>
+                <td>{thresholdText(r.kind, r.threshold)}</td>
                 <td>{r.forSeconds} s</td>
                 <td>{r.cooldownSeconds} s</td>
                 <td>{r.enabled ? "yes" : "no"}</td>
