@@ -138,7 +138,7 @@ function VerdictTable({ rows }: { rows: VerdictRow[] }) {
   if (rows.length === 0) return <div className="card-b muted">No zones in this experiment.</div>;
   return (
     <div style={{ overflowX: "auto" }}>
-      <table className="table verdict-table" data-testid="verdict-table">
+      <table className={`table verdict-table${did ? " did" : ""}`} data-testid="verdict-table">
         <thead>
           <tr>
             <th>Zone</th>
