@@ -332,17 +332,34 @@ export class Agent<S> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     const client = this.client;
+    // One bound for everything that waits on the broker (the queue's acks, the offline status, the disconnect): a broker
+    // that went silent (its TCP link still open: no close seen) costs shutdownTimeoutMs and at most 2 s more in all, not
+    // shutdownTimeoutMs per wait. The offline status and the disconnect keep up to a second each after a drain that took
+    // it all (receipts that never came from a server that is down, the broker answering).
+    const deadline = performance.now() + config.shutdownTimeoutMs;
+    const left = () => Math.max(Math.min(1000, config.shutdownTimeoutMs), Math.round(deadline - performance.now()));
+    const gaveUp: string[] = [];
     const drained = client?.connected ? await this.batcher.drain(config.shutdownTimeoutMs) : this.outbox.size() === 0;
+    if (client?.connected && !drained) gaveUp.push("the acknowledgements of the queued events");
     this.batcher.close();
     if (client?.connected) {
       const offline = encodePayload("status", this.status("offline", { reason }));
-      await withTimeout(client.publishAsync(this.statusTopic(), offline, { qos: 1, retain: true }), config.shutdownTimeoutMs).catch((err: unknown) =>
-        log.warn({ error: errorMessage(err) }, "could not publish the offline status"),
-      );
-      await withTimeout(client.endAsync(), config.shutdownTimeoutMs).catch(() => client.end(true));
+      await withTimeout(client.publishAsync(this.statusTopic(), offline, { qos: 1, retain: true }), left()).catch((err: unknown) => {
+        gaveUp.push("the offline status");
+        log.warn({ error: errorMessage(err) }, "could not publish the offline status");
+      });
+      await withTimeout(client.endAsync(), left()).catch(() => {
+        gaveUp.push("a clean disconnect");
+        client.end(true);
+      });
     } else if (client) {
       client.end(true);
     }
+    if (gaveUp.length > 0)
+      log.warn(
+        { waitedMs: config.shutdownTimeoutMs, queued: this.outbox.size() },
+        `stopping: gave up waiting for the broker after shutdownTimeoutMs (${config.shutdownTimeoutMs} ms): no ${gaveUp.join(", no ")}`,
+      );
     const m = this.metrics();
     if (!drained && m.queued > 0) {
       if (this.outbox instanceof SqliteOutbox) log.info({ queued: m.queued }, "stopped with events not yet settled; they stay in the durable outbox and go out at the next start");

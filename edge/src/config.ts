@@ -65,7 +65,7 @@ export const AgentConfigSchema = Type.Object(
     receiptTimeoutMaxMs: Int(100, 3_600_000, 300_000, "the receipt timeout doubles after each resend up to this; progress sets it back to what the receipts' delay asks for"),
     statusEveryS: Int(1, 3600, 30, "publish the online status with metrics this often"),
     summaryEveryS: Int(1, 86_400, 60, "log a one-line summary of what was sent this often"),
-    shutdownTimeoutMs: Int(0, 120_000, 5000, "on SIGTERM, wait this long for queued events to be acknowledged"),
+    shutdownTimeoutMs: Int(0, 120_000, 5000, "on SIGTERM, wait this long in all for the broker: the queued events acknowledged, the offline status, the disconnect (each of the last two keeps up to 1 s)"),
     logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: "info", description: "env FOOTFALL_LOG_LEVEL" }),
     settings: Type.Unknown({ default: {}, description: "the source's settings (see `footfall-edge <kind> --help`)" }),
   },
