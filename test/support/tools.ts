@@ -14,6 +14,7 @@ export const APT_PACKAGES = {
   haproxy: "haproxy",
   unshare: "util-linux",
   nsenter: "util-linux",
+  setpriv: "util-linux",
   "systemd-analyze": "systemd",
 } as const;
 export type SystemTool = keyof typeof APT_PACKAGES;

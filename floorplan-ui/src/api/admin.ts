@@ -18,7 +18,7 @@ export interface TokenRow {
   state: "active" | "expired" | "revoked";
 }
 export interface BrokerSync {
-  broker: "embedded" | "reloaded" | "manual";
+  broker: "embedded" | "reloaded" | "handed-over" | "manual";
   message: string;
   command: string | null;
 }

@@ -31,7 +31,10 @@ const AuditQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 const BrokerBody = Type.Object({
-  broker: Type.String({ description: "embedded (nothing to do) | reloaded (files rewritten, Mosquitto signalled) | manual (run `command`)" }),
+  broker: Type.String({
+    description:
+      "embedded (nothing to do) | reloaded (files rewritten, Mosquitto signalled) | handed-over (files rewritten in the server's folder; footfall-broker-sync.path installs them for Mosquitto and reloads it) | manual (run `command`)",
+  }),
   message: Type.String(),
   command: Nullable(Type.String()),
 });
@@ -48,6 +51,12 @@ const Credentials = Type.Object({
 export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { storage, services } = app;
   const admin = { auth: "admin" } as const;
+  /** The broker brought up to date; what this server could not do is also in its log (with the command to run). */
+  const syncAndLog = async (log: { warn(msg: string): void }) => {
+    const broker = await syncBroker(storage);
+    if (broker.broker === "manual") log.warn(`the MQTT broker does not know this agent change yet: ${broker.message}${broker.command ? `; run: ${broker.command}` : ""}`);
+    return broker;
+  };
 
   app.get("/audit", {
     config: admin,
@@ -98,7 +107,7 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const known = (await storage.agents.list(store)).find((a) => a.agent === req.body.agent);
       if (known) throw httpError(409, `agent "${req.body.agent}" of store "${store}" was revoked: rotate gives it a new password and lets it in again`);
       const creds = await storage.agents.add(store, req.body.agent, req.body.kind, services.now());
-      const broker = await syncBroker(storage);
+      const broker = await syncAndLog(req.log);
       await audit(req, "agent.add", `${store}/${req.body.agent}`, { kind: req.body.kind, broker: broker.broker });
       return { ...creds, broker };
     },
@@ -119,7 +128,7 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const creds = await storage.agents.add(store, agent, known.kind, services.now());
       // A leaked password is why one rotates: the session it opened goes too (the embedded broker's).
       services.mqtt?.disconnectAgent?.(store, agent);
-      const broker = await syncBroker(storage);
+      const broker = await syncAndLog(req.log);
       await audit(req, "agent.rotate", `${store}/${agent}`, { wasRevoked: known.revokedAt !== null, broker: broker.broker });
       return { ...creds, broker };
     },
@@ -149,7 +158,7 @@ export const adminActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const row = (await storage.agents.list(store)).find((a) => a.agent === agent)!;
       services.mqtt?.disconnectAgent?.(store, agent);
       const forgotten = await storage.agents.forgetUnusedStore(store);
-      const broker = await syncBroker(storage);
+      const broker = await syncAndLog(req.log);
       await audit(req, "agent.revoke", `${store}/${agent}`, { broker: broker.broker, ...(forgotten ? { storeForgotten: true } : {}) });
       return { agent, store, revokedAt: row.revokedAt!, ...(forgotten ? { storeForgotten: true } : {}), broker };
     },
