@@ -17,6 +17,7 @@
  */
 import pg from "pg";
 import type { Logger } from "../log.js";
+import { lateBy } from "../storage-pg/stop-within.js";
 
 export const LIVE_CHANNEL = "footfall_live";
 export const LAYOUT_CHANNEL = "footfall_layouts";
@@ -262,8 +263,13 @@ export class ClusterBus {
     clearInterval(this.checkTimer);
     if (this.alertsSoon) clearImmediate(this.alertsSoon);
     this.alertsSoon = null;
-    await this.sending;
-    await Promise.all([this.flush().catch(() => {}), this.flushAlerts().catch(() => {})]);
+    const flushed = (async () => {
+      await this.sending?.catch(() => {});
+      await Promise.all([this.flush().catch(() => {}), this.flushAlerts().catch(() => {})]);
+    })();
+    // The notices still to send not sent within CLOSE_WAIT_MS (the link died silently): given up; the other servers read
+    // the stores' figures and alerts at their next second's read. Their connections are the node's to cut (its control pool's end).
+    if (await lateBy(flushed, CLOSE_WAIT_MS)) this.o.log.warn({ waitedMs: CLOSE_WAIT_MS }, "stopping: gave up sending the last notices to the other servers (PostgreSQL does not answer); they read the changes within a second");
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     const listener = this.listener;

@@ -62,4 +62,39 @@ describe("a chain node closing on a link that died silently", () => {
     // Its side of every link closed (the FIN the relay saw; nothing came back).
     await waitFor("the dead connections' sockets closed", () => live.every((p) => p.ended) || undefined, { timeoutMs: 20_000 });
   }, 60_000);
+
+  it("returns with the bus's last notices unsent (a front: no leases to release)", async () => {
+    const before = relay.links.length;
+    const front = await ClusterNode.start({
+      storage,
+      databaseUrl: relay.relayedUrl,
+      mqtt: { url: broker.url },
+      handlers: {} as TransportHandlers,
+      analytics: { invalidate: () => {} } as unknown as AnalyticsRegistry,
+      layouts: {} as LayoutCache,
+      log,
+      serverId: "dead-link-front",
+      ingest: false,
+      onRemoteLive: () => {},
+      onRemoteLayout: () => {},
+    });
+    await front.join();
+    const silence = () => relay.links.slice(before).forEach((l) => (l.silent = true));
+    silence();
+    const silencer = setInterval(silence, 1);
+    try {
+      // Notices in flight on the dead link when the stop comes: a store's figures and its alerts changed here.
+      front.changed(["shop"]);
+      front.alertsChanged(["shop"]);
+      await new Promise((r) => setTimeout(r, 300));
+      let closed = false;
+      void front.close().then(() => (closed = true));
+      // Old bus: its close waits for the notices' answer for ever (fails at 40 s).
+      await waitFor("the front's close returned", () => closed || undefined, { timeoutMs: 40_000 });
+      const mine = relay.links.slice(before);
+      await waitFor("the dead connections' sockets closed", () => mine.every((p) => p.ended || p.client.destroyed) || undefined, { timeoutMs: 20_000 });
+    } finally {
+      clearInterval(silencer);
+    }
+  }, 90_000);
 });

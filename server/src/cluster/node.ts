@@ -28,6 +28,7 @@ import { LiveTap } from "./live-tap.js";
 import { liveServerNamed } from "./liveness.js";
 import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv, type ShardOpened } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
+import { destroySocket, lateBy } from "../storage-pg/stop-within.js";
 
 export interface ClusterNodeOptions {
   storage: PgStorage;
@@ -544,21 +545,19 @@ export class ClusterNode {
     await this.bus?.close();
     // The pool's end ends its idle connections politely without waiting: on a dead link their sockets would stay open.
     if (dead) this.destroyControl();
-    await this.control.end().catch(() => {});
+    // It waits for the connections in use (a bus's notice given up on a dead link): not answered in time, their sockets are destroyed.
+    const ended = this.control.end().catch(() => {});
+    if (await lateBy(ended, CLOSE_WAIT_MS)) this.destroyControl();
+    await ended;
   }
 
   private destroyControl(): void {
-    for (const client of this.controlClients) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+    // Those connected, and those being connected (pg-pool's own list): a connect on a dead link is never answered either.
+    const clients = new Set<pg.ClientBase>([...this.controlClients, ...((this.control as unknown as { _clients?: pg.ClientBase[] })._clients ?? [])]);
+    for (const client of clients) destroySocket(client);
   }
 }
 
 /** How long a closing node waits for its leases' release before it destroys its control connections' sockets. */
 const CLOSE_WAIT_MS = 2_000;
 
-/** Whether `p` is still unsettled after `ms`. */
-async function lateBy(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = await Promise.race([p.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))]);
-  clearTimeout(timer);
-  return late;
-}
