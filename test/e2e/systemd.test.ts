@@ -307,6 +307,12 @@ describe("deploy/systemd", () => {
       expect(await login("footfall-server", "server-secret"), "the server's own login stays").toBe(true);
       expect(broker.output()).not.toMatch(/Unable to open|Error/);
 
+      // What the server cannot do is answered and logged with what to run (here its ACL copy is a folder by mistake).
+      mkdirSync(`${brokerDir}/acl.footfall-tmp`);
+      const failed = await api.request<{ broker: { broker: string; message: string; command: string } }>("POST", "/api/v1/stores/shop/agents/door-1/rotate");
+      expect(failed.body.broker).toMatchObject({ broker: "manual", command: `footfall broker-config --out ${brokerDir} && sudo systemctl start footfall-broker-sync.service` });
+      await waitFor("the server's log line", () => server.output().includes(`the MQTT broker does not know this agent change yet: ${failed.body.broker.message}; run: ${failed.body.broker.command}`), { timeoutMs: 10_000 });
+
       server.kill("SIGTERM");
       expect(await exited(server), server.output()).toBe(0);
     } finally {
