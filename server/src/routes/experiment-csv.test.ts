@@ -56,3 +56,21 @@ describe("result.csv's figures", () => {
     );
   });
 });
+
+describe("result.csv beside the page", () => {
+  it("has the page's Change column too, the test stores' own change, where change .. relative_high read the difference in differences", () => {
+    const did = { estimate: -0.0028, interval: [-0.0321, 0.0265] as [number, number], relative: { estimate: -0.0049, interval: [-0.0536, 0.0463] as [number, number] } };
+    const m = { ...metric("reach", 0.581, 0.5881, 0.0121), interval: [-0.0137, 0.0278] as [number, number], relative: { estimate: 0.0121, interval: [-0.0233, 0.0487] as [number, number] }, did, basis: "difference-in-differences", sampleBefore: 5922, sampleAfter: 5780 };
+    const [row] = rowsOf(verdictCsv([{ zone: "promo", name: "Promotions", metrics: [m] }], experiment, "Europe/Paris"));
+    // The verdict's figures, net of the control stores, as before.
+    expect([row!.change, row!.interval_low, row!.interval_high, row!.relative_change, row!.relative_low, row!.relative_high]).toEqual(["-0.0028", "-0.0321", "0.0265", "-0.0049", "-0.0536", "0.0463"]);
+    // And the test store's own: the page's "+1.2 % [−2.3 %, +4.9 %]" (the file had only the net −0.5 %), on the trips it counted.
+    expect([row!.test_change, row!.test_interval_low, row!.test_interval_high, row!.test_relative_change, row!.test_relative_low, row!.test_relative_high]).toEqual(["0.0071", "-0.0137", "0.0278", "0.0121", "-0.0233", "0.0487"]);
+    expect([row!.sample_before, row!.sample_after]).toEqual(["5922", "5780"]);
+  });
+
+  it("gives the same figures in both without control stores", () => {
+    const [row] = rowsOf(verdictCsv([{ zone: "z", name: "Z", metrics: [metric("conversion", 0.19, 0.2, 0.0526)] }], experiment, "UTC"));
+    for (const col of ["change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high"]) expect(row![`test_${col}`], col).toBe(row![col]);
+  });
+});

@@ -308,6 +308,14 @@ describe("GET /api/v1/experiments/:id/result", () => {
       "after_from",
       "after_to",
       "experiment_warnings",
+      "test_change",
+      "test_interval_low",
+      "test_interval_high",
+      "test_relative_change",
+      "test_relative_low",
+      "test_relative_high",
+      "sample_before",
+      "sample_after",
     ]);
     // Every line says which experiment and periods it is (the test store's zone), so several files pasted together can be told apart.
     for (const r of rows) {

@@ -298,7 +298,10 @@ const CSV_UNITS: Record<string, string> = {
  * the files of several experiments pasted together can be told apart, as the views' exports carry their range, and
  * with the result's warnings (`experiment_warnings`, joined by " | "): the banner above the page's table (an after
  * period not over, periods on different weekdays, a holiday in a period, a zone renamed), which a file passed on
- * without it would lose.
+ * without it would lose. Then the test stores' own change, the page's "Change [95 % interval]" column (`test_change`,
+ * `test_interval_low/high` absolute, `test_relative_*` relative to before; the same as `change` .. `relative_high` without
+ * control stores, where those read the difference in differences), and the trips (visits, for median dwell and conversion)
+ * of the test stores in each period the figures rest on (`sample_before`, `sample_after`).
  */
 export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name" | "before" | "after">, timeZone: string, warnings: readonly string[] = []): string {
   const at = (ts: number) => formatBucketStart(ts, timeZone);
@@ -333,12 +336,21 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
         csvText(e.name),
         ...periods,
         csvText(warnings.join(" | ")),
+        // The page's "Change [95 % interval]": the test stores' own change, which `change` is not where there are control stores.
+        num(m.change),
+        num(m.interval?.[0]),
+        num(m.interval?.[1]),
+        num(m.relative?.estimate, "change"),
+        num(m.relative?.interval[0], "change"),
+        num(m.relative?.interval[1], "change"),
+        m.sampleBefore,
+        m.sampleAfter,
       ];
     }),
   );
   // Core's toCsv, as every export: CRLF line ends (RFC 4180).
   return toCsv(
-    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to", "experiment_warnings"],
+    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to", "experiment_warnings", "test_change", "test_interval_low", "test_interval_high", "test_relative_change", "test_relative_low", "test_relative_high", "sample_before", "sample_after"],
     rows,
   );
 }
