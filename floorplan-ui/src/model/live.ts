@@ -3,7 +3,7 @@
  * words as well as colour (ok, busy from 80 %, at capacity, over capacity by how many), zones
  * worst first, alerts for anything over capacity and since when it is.
  */
-import { ackByOf, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type ZoneKind } from "@footfall/core";
+import { ackByOf, lastClosing, polygonCentroid, type Alert, type FloorPoint, type Layout, type Occupancy, type OpeningHours, type ZoneKind } from "@footfall/core";
 import { formatPercent } from "./format.js";
 import { sinceWords } from "./not-counted.js";
 import type { LiveQueueRow } from "../api/queues.js";
@@ -310,6 +310,18 @@ export function overSinceTracker(): (scene: Pick<LiveScene, "alerts"> | null, ts
     lastTs = ts;
     return last;
   };
+}
+
+/**
+ * Whether the store's door count runs from its last closing (true) or from local midnight (false), as
+ * the server's count does (core doorCountStart): hours that did not close in the last week (open round
+ * the clock, 00:00-24:00) reset at midnight as no hours do, so the card says "since midnight" there,
+ * not "since opening". Null while the hours are not known.
+ */
+export function doorCountFromClosing(hours: OpeningHours | null | undefined, now: number, timeZone: string): boolean | null {
+  if (hours === undefined) return null;
+  if (hours === null) return false;
+  return lastClosing(hours, now, timeZone) !== null;
 }
 
 /**

@@ -17,7 +17,7 @@ import type { LiveSnapshot } from "../live/liveStore.js";
 import { AlertBanner, AlertSoundToggle, attentionWithAlerts } from "../components/AlertBanner.js";
 import { alertsApi } from "../api/alerts.js";
 import { nothingCounted, nothingCountedPillText, notCountedSinceText, type NotCountedSpan } from "../model/not-counted.js";
-import { alertNow, attentionReason, BUSY_AT, cardStateLine, connectionNotice, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker, zoneListForm } from "../model/live.js";
+import { alertNow, attentionReason, BUSY_AT, cardStateLine, connectionNotice, doorCountFromClosing, liveScene, notCountedText, partialText, STATE_STYLE, stateText, totalSourceText, type LiveOccupancy, type LiveScene, type OverSince, overSinceOf, overSinceText, overSinceTracker, zoneListForm } from "../model/live.js";
 import { formatAgo, formatTime, zoneAbbr } from "../model/format.js";
 import { openingOutlook } from "../model/forecast.js";
 import { useSession } from "../session.js";
@@ -44,7 +44,7 @@ export default function LiveView({ store, kiosk }: ViewProps) {
   const now = useNow(1000);
   // Whether the store has opening hours: the door count runs from its last closing, else from midnight.
   const hours = useQ(["hours", store], () => alertsApi(api.token).hours(store));
-  const hasHours = hours.data ? hours.data.hours !== null : null;
+  const hasHours = hours.data ? doorCountFromClosing(hours.data.hours, now, hours.data.timezone) : null;
   // Open now by those hours: a closed store's door count runs from the closing just past.
   const openNow = hours.data?.hours ? isOpen(hours.data.hours, now, hours.data.timezone) : null;
   // Closed by those hours: the store card says so and when it opens ("Closed now · opens at 07:00", the outlook's words), not "OK · 0%".
