@@ -51,3 +51,24 @@ export function unknownRoleMessage(value: string, say: "cli" | "api" = "cli"): s
   const jobs = ROLE_JOBS.map((j, i) => `${j.job}${i === 0 ? " gets" : ""} ${grant(j.role, j.scope)} (${j.does}${j.also ? `; ${grant(j.also.role, j.scope)} ${j.also.does}` : ""})`);
   return `no role ${shownValue(value, q)}: the roles are ${roles}. ${jobs.join("; ")}`;
 }
+
+/** What a token of each role may do, as a refusal says it (ROLE_JOBS' words; admin is never refused for its role). */
+const ROLE_MAY: Record<Role, string> = {
+  viewer: "which reads the reports only",
+  staff: "which sees the live view, queues and alerts only (and acknowledges alerts)",
+  merchandiser: "which reads the reports and changes layouts, departments and experiments only",
+  admin: "which may do everything",
+};
+
+/**
+ * The 403 of a token whose role may not call a route: which roles may, and what this one is for. "needs viewer" read as
+ * if staff were below viewer (staff is beside it: the live view, not the reports), so it names every role that may:
+ * 'this token's role "staff" may not do this: it needs a viewer, merchandiser or admin token; this one is staff, which
+ * sees the live view, queues and alerts only (and acknowledges alerts)'.
+ */
+export function roleRefusalMessage(role: Role, needed: Role | readonly Role[]): string {
+  const may = ROLES.filter((r) => roleAllows(r, needed));
+  const list = may.length > 1 ? `${may.slice(0, -1).join(", ")} or ${may[may.length - 1]}` : may.join("");
+  const a = /^[aeiou]/.test(list) ? "an" : "a";
+  return `this token's role "${role}" may not do this: it needs ${a} ${list} token; this one is ${role}, ${ROLE_MAY[role]}`;
+}

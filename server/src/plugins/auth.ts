@@ -1,6 +1,6 @@
 import fp from "fastify-plugin";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { roleAllows } from "../auth/roles.js";
+import { roleAllows, roleRefusalMessage } from "../auth/roles.js";
 import type { Principal, Role, Storage } from "../storage/types.js";
 import { httpError } from "../routes/http-errors.js";
 
@@ -84,7 +84,7 @@ export const authPlugin = fp(
         throw httpError(401, `this token was ${c.why}${when(c.at)}: ask an admin for a new one (\`footfall token add\`)`);
       }
       const principal = await withGroupStores(c.principal, app.storage);
-      if (!roleAllows(principal.role, needed)) throw httpError(403, `this token's role "${principal.role}" may not do this (needs ${[needed].flat().join(" or ")})`);
+      if (!roleAllows(principal.role, needed)) throw httpError(403, roleRefusalMessage(principal.role, needed));
       const store = (req.params as { store?: unknown } | undefined)?.store;
       if (typeof store === "string" && !mayAccessStore(principal, store)) throw httpError(403, `this token is limited to ${scopeOf(principal)}`);
       const group = (req.params as { group?: unknown } | undefined)?.group;
