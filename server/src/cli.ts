@@ -636,9 +636,11 @@ cluster
       throw new InvalidArgumentError(
         "footfall cluster status reads the chain's PostgreSQL: set FOOTFALL_DATABASE_URL (a single server on SQLite has no cluster)",
       );
-    const { createPgPool, isUnreachable, unreachableMessage } = await import("./storage-pg/pool.js");
+    const { checkReachable, createPgPool, isUnreachable, unreachableMessage } = await import("./storage-pg/pool.js");
     const { clusterStatus } = await import("./cluster/status.js");
     const { formatClusterStatus } = await import("./cluster/status-format.js");
+    // A host or firewall that drops the packets: said within 10 s, not waited for for ever.
+    await checkReachable(databaseUrl);
     const pool = createPgPool(databaseUrl, { max: 1, applicationName: "footfall-cli" });
     try {
       const status = await clusterStatus(pool).catch((err: Error) => {

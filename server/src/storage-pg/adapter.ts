@@ -82,7 +82,7 @@ import { pgAudit, pgDigests } from "./admin.js";
 import { migratePg } from "./migrate.js";
 import { TimePartitions } from "./partitions.js";
 import { GROUPS_CHANGED, TokenCache, TOKENS_CHANNEL } from "./token-cache.js";
-import { backendNiceSql, createPgPool, isConnectionLoss, PgLink, unreachableMessage, type PgLinkEvent, type PgQueryable } from "./pool.js";
+import { backendNiceSql, checkReachable, CONNECT_TIMEOUT_MS, createPgPool, isConnectionLoss, PgLink, type PgLinkEvent, type PgQueryable } from "./pool.js";
 import { isInteractive } from "../storage/interactive.js";
 import { pastVersionRefusal, scheduledAtRefusal } from "../storage/layout-past.js";
 import { backgroundTurn } from "./turns.js";
@@ -125,6 +125,8 @@ export interface PgStorageOptions {
   ingestNice?: number;
   /** Something the operator should know and fix that does not stop the storage (logged by the caller). */
   onWarn?: (message: string) => void;
+  /** How long the first connection may take before PostgreSQL is called unreachable (default CONNECT_TIMEOUT_MS, 10 s). */
+  connectTimeoutMs?: number;
   /** Each step of the schema migrations the open applies (the server logs an upgrade's progress, as on SQLite). */
   onMigration?: (e: MigrationEvent) => void;
   now?: () => number;
@@ -1580,11 +1582,12 @@ export async function openPgStorage(url: string, opts: PgStorageOptions = {}): P
   const sockets = new PoolSockets([pool, readPool, interactivePool]);
   // A failed open on a link that does not answer: bounded as the storage's close.
   const endAll = () => sockets.endWithin(() => Promise.all([pool.end(), readPool.end(), interactivePool?.end()]));
+  // Within CONNECT_TIMEOUT_MS: a host or firewall that drops the packets is not waited for for ever.
   try {
-    await pool.query("SELECT 1");
+    await checkReachable(url, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
   } catch (err) {
     await endAll();
-    throw new Error(unreachableMessage(url, err as Error), { cause: err });
+    throw err;
   }
   if (nice) await prioritizeCommits(pool, nice, opts.onWarn ?? (() => {}));
   const now = opts.now ?? Date.now;

@@ -77,6 +77,67 @@ export function unreachableMessage(url: string, err: Error): string {
   return `cannot reach PostgreSQL at ${withoutPassword(url)} (FOOTFALL_DATABASE_URL): ${err.message}; is it running, and are the user, password and database right?`;
 }
 
+/** How long a first connection to PostgreSQL (the server's start, a CLI command) may take before it is called unreachable. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What to say when PostgreSQL at `url` did not answer a first connection within `ms`. */
+export function noAnswerMessage(url: string, ms: number): string {
+  let where = withoutPassword(url);
+  try {
+    const u = new URL(url);
+    where = `${u.hostname}:${u.port || 5432}`;
+  } catch {
+    /* the URL as given */
+  }
+  return (
+    `cannot reach PostgreSQL at ${where} within ${ms / 1000} s (FOOTFALL_DATABASE_URL ${withoutPassword(url)}): no answer. ` +
+    "Check that PostgreSQL runs on that host and listens on that port (listen_addresses, port in postgresql.conf), and that no firewall or VPN between here and there drops the connection"
+  );
+}
+
+/**
+ * Connects once to `url` and runs `SELECT 1`, within `ms`; throws, saying what to check, when it cannot: refused or
+ * turned away (unreachableMessage), or not answered in time ({@link noAnswerMessage}: a host or firewall that drops the
+ * packets, a link that died silently), where pg itself would wait for ever (it has no connect timeout by default).
+ */
+export async function checkReachable(url: string, ms = CONNECT_TIMEOUT_MS): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: "footfall-check" });
+  // Its socket destroyed (no answer), the client says so as an error event besides the connect's: the connect's is the one handled.
+  client.on("error", () => {});
+  const asked = (async () => {
+    await client.connect();
+    await client.query("SELECT 1");
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = await Promise.race([
+    asked.then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms))),
+  ]);
+  clearTimeout(timer);
+  const destroy = () => (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  if (late) {
+    destroy();
+    await asked.catch(() => {});
+    throw new Error(noAnswerMessage(url, ms));
+  }
+  try {
+    await asked;
+  } catch (err) {
+    destroy();
+    throw new Error(unreachableMessage(url, err as Error), { cause: err });
+  }
+  // Ended politely; its answer not awaited (on a link that just died it would not come): the socket is destroyed if it has not closed in 1 s.
+  const t = setTimeout(destroy, 1_000);
+  t.unref();
+  void client.end().then(
+    () => clearTimeout(t),
+    () => clearTimeout(t),
+  );
+}
+
 /**
  * Whether a query failed because PostgreSQL could not be reached or would not let us in (no
  * connection, wrong user, password or database, server starting or shutting down), rather than
