@@ -440,6 +440,14 @@ describe("a control store without a zone of interest in a period", () => {
     expect(res.body.message).toBe(
       'body/controlStores/1: store "ctl-late" does not have the zone "promo" on its layout at the start of both periods (2026-11-05T00:00:00.000Z, 2026-11-12T00:00:00.000Z): a control store needs every zone of interest in both, so pick one with the same zones or leave it out',
     );
+    // A store that never had the zone (another format: a fashion store beside the grocers) is refused in the same words,
+    // which say what to do (it was "zone "promo" is not in the layouts of store ... (test and control stores need the zones of interest)").
+    await t.putLayout("ctl-fashion", { ...base, zones: base.zones.filter((z) => z.id !== "promo") });
+    const never = await post(definition({ controlStores: ["ctl-fashion"] }), await t.token("merchandiser"));
+    expect(never.status).toBe(400);
+    expect(never.body.message).toBe(
+      'body/controlStores/0: store "ctl-fashion" does not have the zone "promo" on its layout at the start of both periods (2026-11-05T00:00:00.000Z, 2026-11-12T00:00:00.000Z): a control store needs every zone of interest in both, so pick one with the same zones or leave it out',
+    );
     // With the zone in both periods it is taken.
     expect((await post(definition({ controlStores: ["ctl-late"], before: { from: CHANGE, to: CHANGE + DAY }, after: { from: CHANGE + DAY, to: CHANGE + 2 * DAY }, changeAt: CHANGE + DAY, layoutVersion: undefined }))).status).toBe(200);
   });
