@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { COUNTING_SINCE_METRIC, countingSinceOf, DEFAULT_CLOCK_WARN_MS, spanEnd, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
+import { COUNTING_SINCE_METRIC, countingSinceOf, decodeClockSamples, DEFAULT_CLOCK_WARN_MS, spanEnd, topics, type AgentStatus, type FootfallEvent } from "@footfall/core";
+import { notHeardGapStart } from "./analytics/offline-spans.js";
 import { Retention } from "./aggregates/retention.js";
 import { claimDataDir } from "./backup.js";
 import { publicUrl } from "./digests/links.js";
@@ -354,6 +355,11 @@ export async function startHalf(
         const receivedAt = live && status.value.state === "online" ? now() : undefined;
         // An offline status is stored with the time the server learnt it (a will is stamped at the agent's connection); a replayed copy only when it says more.
         const stored = status.value.state === "offline" && !live ? ((await storage.agents.list(store)).find((a) => a.agent === agent) ?? null) : null;
+        // The first live online status this process hears of an agent (a restart, a shard taken over): what was had from it before, read before it is stored.
+        const before =
+          receivedAt !== undefined && spanStates.get(store)?.get(agent) === undefined
+            ? ((await storage.agents.list(store)).find((a) => a.agent === agent) ?? null)
+            : null;
         const value = statusToStore(status.value, live === true, now(), stored);
         if (value) await storage.agents.recordStatus(store, agent, value, receivedAt);
         // A will replayed at subscribe is stamped at the agent's connection: it was heard since, at its last stored status.
@@ -363,6 +369,20 @@ export async function startHalf(
         // clock is. A retained copy replayed keeps its stamps (no arrival to go by).
         if (value) {
           const since = countedSince(store, agent, status.value);
+          // (countingSince) Off while the server was down too (no will heard, no span open): a span from the last it had from
+          // the agent to where its counting began, once (storage notHeardGap), both on the server's clock as above.
+          if (before && since !== null && receivedAt !== undefined) {
+            const shift = receivedAt - status.value.ts;
+            const from = notHeardGapStart(
+              {
+                heardAt: decodeClockSamples(before.clockSamples).map((c) => c.at),
+                lastReceivedAt: before.lastReceivedAt,
+                lastEventAt: before.lastEventTs === null ? null : before.lastEventTs + shift,
+              },
+              since + shift,
+            );
+            if (from !== null) await storage.offlineSpans.notHeardGap(store, agent, from, since + shift);
+          }
           if (receivedAt !== undefined) await recordSpan(store, agent, value.state, receivedAt, since === null ? null : receivedAt - (status.value.ts - since));
           else await recordSpan(store, agent, value.state, Math.max(value.ts, stored?.state === "online" ? (stored.statusTs ?? 0) : 0), since);
         }

@@ -20,6 +20,13 @@ export interface OfflineSpansStore {
   wentOffline(store: string, agent: string, at: number): Promise<void>;
   /** The agent is online at `at`: its open span, if any, ends there (never before it began). */
   cameOnline(store: string, agent: string, at: number): Promise<void>;
+  /**
+   * The agent did not count from `from` to `to` while nobody heard it go (its server down too, so no will was
+   * heard: it was switched off or restarted meanwhile, and its online status at its return says it counted only
+   * since `to`): a closed span [from, to), unless `to` is not after `from`, a span of it is open, or one overlaps
+   * it. Once: a span from `from` kept already (another server of the chain, a restart) is left as it is.
+   */
+  notHeardGap(store: string, agent: string, from: number, to: number): Promise<void>;
   /** The store's spans overlapping [from, to), by agent then start; an open one has `to` null. */
   list(store: string, from: number, to: number): Promise<OfflineSpan[]>;
   /** The stores with a span overlapping [from, to): one read for a chain, most of whose stores had none. */
@@ -86,6 +93,16 @@ export function offlineSpansStore(read: Query, write: Query): OfflineSpansStore 
         [at, at, store, agent],
       );
     },
+    notHeardGap: async (store, agent, from, to) => {
+      if (!(to > from)) return;
+      await write(
+        `INSERT INTO agent_offline_spans (store, agent, from_ts, to_ts)
+           SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT)
+            WHERE NOT EXISTS (SELECT 1 FROM agent_offline_spans WHERE store = ? AND agent = ? AND (to_ts IS NULL OR (from_ts < ? AND to_ts > ?)))
+           ON CONFLICT (store, agent, from_ts) DO NOTHING`,
+        [store, agent, from, to, store, agent, to, from],
+      );
+    },
     list: async (store, from, to) =>
       (
         await read(
@@ -100,4 +117,20 @@ export function offlineSpansStore(read: Query, write: Query): OfflineSpansStore 
       ),
     prune: async (before) => (await write("DELETE FROM agent_offline_spans WHERE to_ts IS NOT NULL AND to_ts < ? RETURNING 1", [before])).length,
   };
+}
+
+/**
+ * Where an agent's gap nobody heard begins (`notHeardGap`): the last thing the server had from it before its
+ * counting began again at `countingFrom` (the server's clock): its live statuses' arrivals (`heardAt`), its newest
+ * events' arrival (`lastReceivedAt`), its newest event's time (`lastEventAt`, on the server's clock; delivered by its
+ * outbox after the server came back, it still counted then), each only before `countingFrom` (an outbox delivering
+ * before the status arrives moves the arrival past it); null when it had nothing before (a new agent: no gap). Hours
+ * of the gap it counted someone in, delivered later, are counted anyway (core `gapsNotCounted`).
+ */
+export function notHeardGapStart(
+  times: { heardAt: readonly number[]; lastReceivedAt: number | null; lastEventAt: number | null },
+  countingFrom: number,
+): number | null {
+  const before = [...times.heardAt, times.lastReceivedAt, times.lastEventAt].filter((t): t is number => t !== null && Number.isFinite(t) && t < countingFrom);
+  return before.length ? Math.max(...before) : null;
 }

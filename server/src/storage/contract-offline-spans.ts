@@ -36,6 +36,26 @@ export function offlineSpansContract(test: (title: string, fn: (s: Storage) => P
     expect([...(await s.offlineSpans.storesWithin(T0 - 2 * H, T0))]).toEqual([]);
   });
 
+  test("a gap nobody heard (the agent off while its server was down) is a closed span, once; never over an open or overlapping span", async (s) => {
+    await s.offlineSpans.notHeardGap("shop", "door-1", T0 + H, T0 + 3 * H);
+    await s.offlineSpans.notHeardGap("shop", "door-1", T0 + H, T0 + 3 * H + 5); // another server, a restart: the same gap, kept once
+    await s.offlineSpans.notHeardGap("shop", "door-1", T0 + 2 * H, T0 + 4 * H); // overlaps it: nothing
+    await s.offlineSpans.notHeardGap("shop", "door-1", T0 + 5 * H, T0 + 5 * H); // empty: nothing
+    await s.offlineSpans.notHeardGap("shop", "door-1", T0 + 6 * H, T0 + 5 * H); // backwards: nothing
+    await s.offlineSpans.wentOffline("shop", "door-2", T0);
+    await s.offlineSpans.notHeardGap("shop", "door-2", T0 + H, T0 + 2 * H); // a span open: its online closes it, nothing added
+    await s.offlineSpans.notHeardGap("shop", "door-2", T0 - 3 * H, T0 - 2 * H); // before the open span: nothing either
+    expect(await s.offlineSpans.list("shop", T0 - DAY, T0 + DAY)).toEqual([
+      { agent: "door-1", from: T0 + H, to: T0 + 3 * H },
+      { agent: "door-2", from: T0, to: null },
+    ]);
+    await s.offlineSpans.notHeardGap("shop", "door-1", T0 + 3 * H, T0 + 4 * H); // touching the first, after it: a span of its own
+    expect((await s.offlineSpans.list("shop", T0 - DAY, T0 + DAY)).filter((x) => x.agent === "door-1")).toEqual([
+      { agent: "door-1", from: T0 + H, to: T0 + 3 * H },
+      { agent: "door-1", from: T0 + 3 * H, to: T0 + 4 * H },
+    ]);
+  });
+
   test("lists the spans overlapping the range asked; retention deletes only those that ended before its horizon", async (s) => {
     await s.offlineSpans.wentOffline("shop", "door-1", T0);
     await s.offlineSpans.cameOnline("shop", "door-1", T0 + H);
