@@ -16,9 +16,9 @@ import { useServerNow } from "../hooks/useServerNow.js";
 import { queueTiles, type QueueAlert, type QueueTile } from "../model/queues.js";
 import "../styles/queues.css";
 
-/** `q`: the live queue figures (useLiveQueues), which the view's alert banner reads too. */
-export function QueueTiles({ q, live, hasQueues, timeZone }: { q: AsyncState<LiveQueuesResponse | undefined>; live: { status: string; occupancy?: { zones: readonly { zone: string; occupancy: number }[] } | null; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean; timeZone: string }) {
-  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? []) : []), [q.data, live.alerts]);
+/** `q`: the live queue figures (useLiveQueues), which the view's alert banner reads too; `openNow`: open by the store's hours (null: none), for an empty line's "closed". */
+export function QueueTiles({ q, live, hasQueues, timeZone, openNow = null }: { q: AsyncState<LiveQueuesResponse | undefined>; live: { status: string; occupancy?: { zones: readonly { zone: string; occupancy: number }[] } | null; alerts?: { alerts: readonly QueueAlert[] } | null }; hasQueues: boolean; timeZone: string; openNow?: boolean | null }) {
+  const tiles = useMemo(() => (q.data ? queueTiles(q.data.queues, live.alerts?.alerts ?? [], openNow) : []), [q.data, live.alerts, openNow]);
   if (!hasQueues) return null;
   if (!q.data) return q.status === "error" ? <section className="card live-queues muted small" data-testid="queue-tiles-error">Queue figures cannot be read now; trying again.</section> : null;
   return (

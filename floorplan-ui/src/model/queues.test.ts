@@ -93,6 +93,24 @@ describe("a tile's wait in words", () => {
   });
 });
 
+describe("an empty line's wait", () => {
+  it("says \"closed\" while the store is closed and \"no wait\" while open, not \"not known yet\"; a line with people and no estimate is not known", () => {
+    const empty = { ...row(0, 0), estimatedWaitS: null };
+    expect(queueTiles([empty], [], false)[0]!.waitText).toBe("closed");
+    expect(queueTiles([empty], [], true)[0]!.waitText).toBe("no wait");
+    expect(queueTiles([empty])[0]!.waitText).toBe("no wait");
+    expect(queueTiles([{ ...row(0, 0), estimatedWaitS: 2 }], [], false)[0]!.waitText).toBe("closed");
+    expect(queueTiles([{ ...row(2, 0), estimatedWaitS: null }], [], true)[0]!.waitText).toBe("not known yet");
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.option(fc.double({ min: 0, max: 3600, noNaN: true })), fc.constantFrom(true, false, null), (length, waitS, openNow) => {
+        const t = queueTiles([{ ...row(length, 0), estimatedWaitS: waitS }], [], openNow)[0]!;
+        if (length === 0) expect(t.waitText).toBe(openNow === false ? "closed" : "no wait");
+        else expect(t.waitText).toBe(waitText(Math.max(waitS ?? NaN, 5)));
+      }),
+    );
+  });
+});
+
 describe("waitText", () => {
   it("rounds to what staff act on", () => {
     expect([null, 0, 30, 89, 200].map(waitText)).toEqual(["not known yet", "no wait", "under a minute", "about 1 min", "about 3 min"]);

@@ -123,7 +123,19 @@ export function queueRowAlertNow(alert: Pick<QueueAlert, "kind" | "zone" | "valu
   return q ? queueAlertNow(alert, q.length, shownWaitS(q)) : null;
 }
 
-export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = []): QueueTile[] {
+/**
+ * An empty line's words when no wait is estimated (nobody came through for the server to time): "closed" while the
+ * store is closed by its hours (`openNow` false), else "no wait"; a calm tile, not "not known yet". Null for a line with
+ * people or a wait the server estimates (waitText says it).
+ */
+export function emptyLineText(q: Pick<LiveQueueRow, "length" | "estimatedWaitS">, openNow: boolean | null): string | null {
+  if (q.length !== 0) return null;
+  if (openNow === false) return "closed";
+  return q.estimatedWaitS === null ? "no wait" : null;
+}
+
+/** `openNow`: whether the store is open by its hours (null: no hours, or not read yet), for an empty line's words (emptyLineText). */
+export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly QueueAlert[] = [], openNow: boolean | null = null): QueueTile[] {
   return queues.map((q) => {
     const offlineSince = q.offlineSince ?? null;
     if (offlineSince !== null) {
@@ -145,7 +157,7 @@ export function queueTiles(queues: readonly LiveQueueRow[], alerts: readonly Que
       length: q.length,
       capacity: q.capacity,
       waitS: wait,
-      waitText: waitText(shownWait),
+      waitText: emptyLineText(q, openNow) ?? waitText(shownWait),
       tillsOpen: q.tillsOpen ?? null,
       tillsText: tillsText(q.tillsOpen),
       openTill,

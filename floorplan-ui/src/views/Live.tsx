@@ -231,7 +231,7 @@ function LiveBody({ store, layout, scene, live, overSince, timeZone, hasHours, o
               <div className="muted">No capacity set on any zone</div>
             )}
           </section>
-          <QueueTiles q={queues} live={live} hasQueues={hasQueues} timeZone={timeZone} />
+          <QueueTiles q={queues} live={live} hasQueues={hasQueues} timeZone={timeZone} openNow={openNow} />
           <section ref={zonesBox} className={`card live-zones${list.form === "dense" ? " dense" : ""}`} aria-label="Zones, worst first" tabIndex={0} data-form={list.form}>
             {scene.zones.length === 0 && <div className="muted" style={{ padding: 16 }}>This layout has no zones.</div>}
             {list.legend.length > 0 && (
