@@ -20,7 +20,7 @@ import { ApiError } from "../api/client.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatLocalDate } from "../model/format.js";
 import { DAY_NAMES, draftOf, exceptionName, hoursOfDraft, MAX_EXCEPTIONS, MAX_INTERVALS, MAX_NOTE, newException, nextInterval, type DayInterval, type ExceptionRow, type HoursDraft } from "../model/hours-editor.js";
-import { dayAfter, historyLines, hoursSummary, scheduledText, versionStart } from "../model/hours-schedule.js";
+import { firstScheduleDate, historyLines, hoursSummary, scheduledText, versionStart } from "../model/hours-schedule.js";
 import { InlineConfirm } from "./InlineConfirm.js";
 import { serverNow } from "../model/server-clock.js";
 import "../styles/hours.css";
@@ -63,6 +63,8 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
   // The server's time: "today" and what is past are the server's, whatever the tablet's clock says.
   const now = serverNow();
   const today = localDate(now, zone);
+  // The first date a schedule may start on: tomorrow, or the day after in the day's last 5 minutes (the server's margin).
+  const firstDate = firstScheduleDate(now, zone);
   const ahead = applies === "date";
   // The versions in force before, read again whenever the hours or the scheduled ones change (a save, a cancel).
   const scheduledKey = scheduled.map((v) => v.from).join(",");
@@ -81,7 +83,7 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
       if (checked.problems) return setProblems(checked.problems);
       body = checked.hours;
     }
-    if (ahead && fromDate === "") return setProblems([`Pick the date the hours apply from (the first you can pick is ${formatLocalDate(dayAfter(today))}), or choose "from now".`]);
+    if (ahead && fromDate === "") return setProblems([`Pick the date the hours apply from (the first you can pick is ${formatLocalDate(firstDate)}), or choose "from now".`]);
     setProblems([]);
     setBusy(true);
     try {
@@ -124,7 +126,7 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
       setMessage({
         ok: false,
         text: tooSoon
-          ? `Not scheduled: ${formatLocalDate(fromDate)} has begun (or begins within 5 minutes) in the store's time zone (${zone}). Pick ${formatLocalDate(dayAfter(today))} or later, or choose "from now" to change the hours today. (${why})`
+          ? `Not scheduled: ${formatLocalDate(fromDate)} has begun (or begins within 5 minutes) in the store's time zone (${zone}). Pick ${formatLocalDate(firstDate)} or later, or choose "from now" to change the hours today. (${why})`
           : why,
       });
     } finally {
@@ -334,7 +336,7 @@ export function OpeningHoursEditor({ store, hours, scheduled = [], readOnly = fa
             type="date"
             aria-label={`Date the hours apply from (in the store's time zone, ${zone})`}
             data-testid="hours-from"
-            min={dayAfter(today)}
+            min={firstDate}
             value={fromDate}
             onChange={(e) => (setFromDate(e.target.value), setApplies("date"), setMessage(null))}
           />

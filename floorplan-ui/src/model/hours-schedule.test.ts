@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calendarDay, localMidnight, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
-import { dayAfter, historyLines, hoursSummary, scheduledText, versionStart } from "./hours-schedule.js";
+import { dayAfter, firstScheduleDate, historyLines, hoursSummary, scheduledText, versionStart } from "./hours-schedule.js";
 
 const TZ = "Europe/Paris";
 const DAY = 86_400_000;
@@ -80,6 +80,41 @@ describe("dayAfter", () => {
         const date = new Date(n * DAY).toISOString().slice(0, 10);
         expect(calendarDay(dayAfter(date))! - calendarDay(date)!).toBe(DAY);
       }),
+    );
+  });
+});
+
+describe("firstScheduleDate", () => {
+  it("is tomorrow, except in a day's last 5 minutes (the server refuses a start nearer): the day after", () => {
+    // Mon 7 Dec 2026, Paris: 23:54:59 and 23:55 (tomorrow's midnight then 5 minutes away, refused), 00:00 the next day.
+    expect(firstScheduleDate(Date.UTC(2026, 11, 7, 22, 54, 59), TZ)).toBe("2026-12-08");
+    expect(firstScheduleDate(Date.UTC(2026, 11, 7, 22, 55), TZ)).toBe("2026-12-09");
+    expect(firstScheduleDate(Date.UTC(2026, 11, 7, 23), TZ)).toBe("2026-12-09");
+    // 23:40 UTC: the UTC date is the 7th, Paris's the 8th already.
+    expect(firstScheduleDate(Date.UTC(2026, 11, 7, 23, 40), TZ)).toBe("2026-12-09");
+  });
+
+  it("is the first local date whose start is more than 5 minutes ahead of now, in any zone (reference: each date's start)", () => {
+    const ZONES = ["Europe/Paris", "America/Sao_Paulo", "Asia/Kolkata", "Pacific/Chatham", "America/Havana", "UTC"];
+    // Reference: the starts of today, tomorrow, ... (core's localMidnight) until one is more than 5 minutes ahead; its date.
+    const reference = (now: number, tz: string) => {
+      let k = 0;
+      while (!(localMidnight(now, tz, k) > now + 5 * 60_000)) k++;
+      return new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(localMidnight(now, tz, k));
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2098, 11, 1) }), fc.constantFrom(...ZONES), (now, tz) => {
+        expect(firstScheduleDate(now, tz)).toBe(reference(now, tz));
+      }),
+      { numRuns: 2000 },
+    );
+    // Near midnights (the last minutes of a day, and across the changes of the clocks): the same.
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2026, 0, 1) / DAY, max: Date.UTC(2028, 11, 31) / DAY }), fc.integer({ min: -10 * 60_000, max: 10 * 60_000 }), fc.constantFrom(...ZONES), (day, off, tz) => {
+        const now = localMidnight(day * DAY + DAY / 2, tz) + off;
+        expect(firstScheduleDate(now, tz)).toBe(reference(now, tz));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -47,6 +47,18 @@ export function dayAfter(date: string): string {
   return day === null ? "" : new Date(day + 86_400_000).toISOString().slice(0, 10);
 }
 
+/** How far ahead of now a schedule must begin: the server refuses a validFrom nearer (HOURS_CLOCK_SKEW_MS, server/src/alerts/store.ts). */
+export const SCHEDULE_AHEAD_MS = 5 * 60_000;
+
+/**
+ * The first local date (YYYY-MM-DD, `timeZone`'s) hours may be scheduled from at `now`: the first whose start is more
+ * than 5 minutes ahead. Tomorrow, except in a day's last 5 minutes, when tomorrow begins too soon and the server
+ * refuses it: then the day after (the editor said "Pick tomorrow" there, a date refused again).
+ */
+export function firstScheduleDate(now: number, timeZone: string): string {
+  return dayAfter(localDate(now + SCHEDULE_AHEAD_MS, timeZone));
+}
+
 /**
  * What saving hours from `date` (a local date) did, in words: from then these hours (or none,
  * `removed`); until then the current ones, or those scheduled from `before` (an earlier scheduled
