@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { experimentStage, unfinishedPeriods, type ExperimentPeriod } from "./experiment-periods.js";
+import { experimentStage, unfinishedPeriods, verdictsProvisional, type ExperimentPeriod } from "./experiment-periods.js";
 
 const DAY = 86_400_000;
 
@@ -99,5 +99,21 @@ describe("experimentStage", () => {
         expect(STAGES.indexOf(experimentStage(e, now + later).stage)).toBeGreaterThanOrEqual(STAGES.indexOf(experimentStage(e, now).stage));
       }),
     );
+  });
+});
+
+describe("verdictsProvisional", () => {
+  it("is true exactly while the after period runs (its start passed, its end not reached), as the reference counts", () => {
+    fc.assert(
+      fc.property(periodsAndNow, ([e, now]) => {
+        expect(verdictsProvisional(e, now)).toBe(reference(e, now).stage === 3);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("is final from the after period's end on, and not before it has started", () => {
+    const e = { before: { from: 10, to: 20 }, after: { from: 20, to: 30 } };
+    expect([15, 20, 21, 29, 30, 31].map((now) => verdictsProvisional(e, now))).toEqual([false, false, true, true, false, false]);
   });
 });

@@ -51,3 +51,13 @@ export function unfinishedPeriods(e: { before: ExperimentPeriod; after: Experime
       return [];
   }
 }
+
+/**
+ * Whether an experiment's verdicts are provisional at `now`: while its after period runs (stage "after") they rest on
+ * the figures so far and may still change, so no screen or export may show them as final (the result's `provisional`,
+ * its CSV's column, the page's greyed "Increase so far"). Before the after period starts there is nothing to compare,
+ * and from its end on the verdicts are final.
+ */
+export function verdictsProvisional(e: { before: ExperimentPeriod; after: ExperimentPeriod }, now: number): boolean {
+  return experimentStage(e, now).stage === "after";
+}

@@ -9,7 +9,7 @@ import type { ExperimentResult as Result, Period } from "../api/types.js";
 import { useQ } from "../hooks/useQ.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { storeNames } from "../model/experiment.js";
-import { adjustmentHint, countedHint, experimentCsvFile, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, warningSentence, type VerdictRow } from "../model/verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, hasControls, provisionalOf, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictShown, warningSentence, type Provisional, type VerdictRow } from "../model/verdict.js";
 import { useSession } from "../session.js";
 import { HeatZones } from "./HeatZones.js";
 import { Legend } from "./Legend.js";
@@ -107,7 +107,7 @@ function Loaded({ result, mayDelete, onDeleted }: { result: Result; mayDelete: b
           <h2>Verdict</h2>
           <span className="hint" data-testid="verdict-hint">{adjustmentHint(result)}</span>
         </div>
-        <VerdictTable rows={rows} />
+        <VerdictTable rows={rows} provisional={provisionalOf(result)} />
         {verdictGuide(rows).length > 0 && (
           <ul className="card-b muted small verdict-guide" data-testid="verdict-guide">
             {verdictGuide(rows).map((line) => (
@@ -133,7 +133,7 @@ function SidePlan({ layout, values, max, label }: { layout: Layout; values: Read
   );
 }
 
-function VerdictTable({ rows }: { rows: VerdictRow[] }) {
+function VerdictTable({ rows, provisional }: { rows: VerdictRow[]; provisional: Provisional | null }) {
   const did = hasControls(rows);
   if (rows.length === 0) return <div className="card-b muted">No zones in this experiment.</div>;
   return (
@@ -171,7 +171,12 @@ function VerdictTable({ rows }: { rows: VerdictRow[] }) {
               </td>
               {did && <td className="num nowrap">{r.did ?? "–"}</td>}
               <td>
-                <span className={`verdict ${verdictTone(r.verdict)}`} data-verdict={r.verdict}>{r.verdict}</span>
+                {((v) => (
+                  <>
+                    <span className={`verdict ${v.tone}`} data-verdict={r.verdict} data-provisional={provisional ? "true" : undefined}>{v.label}</span>
+                    {v.note && <div className="small muted" data-testid="verdict-provisional">{v.note}</div>}
+                  </>
+                ))(verdictShown(r.verdict, provisional))}
                 <div className="verdict-text">{r.text}</div>
                 {r.warning && <div className="verdict-warning">⚠ {warningSentence(r.warning)}</div>}
               </td>

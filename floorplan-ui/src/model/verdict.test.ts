@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatChange, type Layout } from "@footfall/core";
 import type { ExperimentResult, MetricResult } from "../api/types.js";
-import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictTone, warningSentence } from "./verdict.js";
+import { adjustmentHint, countedHint, experimentCsvFile, formatEffect, formatMetricValue, hasControls, provisionalOf, reachValues, reachZones, sampleNotice, tripsBasis, verdictGuide, verdictRows, verdictShown, verdictTone, warningSentence } from "./verdict.js";
 import { NO_DATA_FILL } from "./heatmap.js";
 
 const m = (metric: MetricResult["metric"], before: number, after: number, over: Partial<MetricResult> = {}): MetricResult => ({
@@ -209,6 +209,38 @@ describe("warningSentence", () => {
         expect(out.slice(1, s.length)).toBe(s.slice(1));
         expect(out.charAt(0).toLowerCase()).toBe(s.charAt(0).toLowerCase());
         expect(/[.!?]$/.test(out)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("a result whose after period still runs", () => {
+  const DAY = 86_400_000;
+  const after = { from: Date.UTC(2026, 11, 1), to: Date.UTC(2026, 11, 14, 23) }; // ends Tue 15 Dec, 00:00 in Paris: final that day
+  const running = { ...result, timeZone: "Europe/Paris", experiment: { ...result.experiment, before: { from: after.from - 7 * DAY, to: after.from }, after }, computedAt: after.from + Math.round(0.645 * (after.to - after.from)) };
+
+  it("is provisional (the server's word, else core's rule at computedAt), with the share passed and the day it is final", () => {
+    expect(provisionalOf({ ...running, provisional: true })).toEqual({ passedPercent: 64, finalOn: "Tue, 15 Dec 2026" });
+    expect(provisionalOf(running)).toEqual({ passedPercent: 64, finalOn: "Tue, 15 Dec 2026" });
+    expect(provisionalOf({ ...running, computedAt: after.to })).toBeNull();
+    expect(provisionalOf({ ...running, provisional: false })).toBeNull();
+  });
+
+  it("shows an increase as 'increase so far', grey, never the green of a final one, with when it is final", () => {
+    const p = provisionalOf(running);
+    expect(verdictShown("increase", p)).toEqual({ label: "increase so far", tone: "flat", note: "after period 64 % passed, final on Tue, 15 Dec 2026" });
+    expect(verdictShown("increase", null)).toEqual({ label: "increase", tone: "up", note: null });
+  });
+
+  it("never shows the green or red of a final verdict while provisional, and says 'so far' of every verdict that reads the figures", () => {
+    const verdicts = ["increase", "decrease", "no clear change", "too small to tell", "not conclusive", "not comparable"] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...verdicts), fc.integer({ min: 0, max: 99 }), (v, passedPercent) => {
+        const shown = verdictShown(v, { passedPercent, finalOn: "Tue, 15 Dec 2026" });
+        expect(["up", "down"]).not.toContain(shown.tone);
+        expect(shown.label.endsWith(" so far")).toBe(["increase", "decrease", "no clear change", "not conclusive"].includes(v));
+        expect(shown.note).toBe(`after period ${passedPercent} % passed, final on Tue, 15 Dec 2026`);
+        expect(verdictShown(v, null)).toEqual({ label: v, tone: verdictTone(v), note: null });
       }),
     );
   });

@@ -3,9 +3,9 @@
  * figures formatted for their unit) and the two plans, before and after, coloured by reach on one
  * shared scale so the same colour means the same share on both.
  */
-import { changeFigures, DEFAULT_MIN_SAMPLE, type Layout, type RelativeChange } from "@footfall/core";
+import { changeFigures, DEFAULT_MIN_SAMPLE, experimentStage, verdictsProvisional, type Layout, type RelativeChange } from "@footfall/core";
 import type { ExperimentMetricId, ExperimentResult, MetricResult, Verdict } from "../api/types.js";
-import { formatCount, formatDuration, formatRate } from "./format.js";
+import { formatCount, formatDate, formatDuration, formatRate } from "./format.js";
 import { colouredZone, type HeatZone } from "./heatmap.js";
 import { BOM } from "./csv.js";
 
@@ -203,6 +203,41 @@ export const hasControls = (rows: readonly VerdictRow[]) => rows.some((r) => r.d
 /** The CSS tone of a verdict: green up, red down, grey for no clear change and not conclusive (no verdict to act on), amber otherwise. */
 export function verdictTone(verdict: Verdict): "up" | "down" | "flat" | "unsure" {
   return verdict === "increase" ? "up" : verdict === "decrease" ? "down" : verdict === "no clear change" || verdict === "not conclusive" ? "flat" : "unsure";
+}
+
+/** Where a provisional result stands: the share of the after period passed (at computedAt) and the day it is final. */
+export interface Provisional {
+  passedPercent: number;
+  /** `Tue, 15 Dec 2026`: the day the after period ends, in the result's zone. */
+  finalOn: string;
+}
+
+/**
+ * Whether the result's verdicts are provisional (the after period still runs, so they are the figures so far): the
+ * server's `provisional`, else core's rule (verdictsProvisional) at `computedAt` for a server that did not say.
+ */
+export function provisionalOf(result: Pick<ExperimentResult, "experiment" | "computedAt" | "timeZone"> & { provisional?: boolean }): Provisional | null {
+  const at = typeof result.computedAt === "number" ? result.computedAt : Date.parse(String(result.computedAt));
+  if (!(result.provisional ?? verdictsProvisional(result.experiment, at))) return null;
+  const s = experimentStage(result.experiment, at);
+  return { passedPercent: s.stage === "after" ? s.passedPercent : 0, finalOn: formatDate(result.experiment.after.to, result.timeZone || "UTC") };
+}
+
+/** Verdicts that read the figures: while provisional they are said "so far" (too small to tell and not comparable stay as they are). */
+const READS_FIGURES: readonly Verdict[] = ["increase", "decrease", "no clear change", "not conclusive"];
+
+/**
+ * A verdict as the table shows it: its word and tone, and while the result is provisional "increase so far" in the
+ * neutral grey of "no clear change" (no green or red to act on yet) with "after period 64 % passed, final on Tue, 15 Dec 2026".
+ */
+export function verdictShown(verdict: Verdict, provisional: Provisional | null): { label: string; tone: ReturnType<typeof verdictTone>; note: string | null } {
+  if (!provisional) return { label: verdict, tone: verdictTone(verdict), note: null };
+  const reads = READS_FIGURES.includes(verdict);
+  return {
+    label: reads ? `${verdict} so far` : verdict,
+    tone: reads ? "flat" : verdictTone(verdict),
+    note: `after period ${provisional.passedPercent} % passed, final on ${provisional.finalOn}`,
+  };
 }
 
 /** Reach of each zone before and after, and the top of the shared colour scale. */

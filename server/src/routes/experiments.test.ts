@@ -225,6 +225,9 @@ describe("an experiment whose periods are not over", () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.experiment_warnings).toBe(r.warnings.join(" | "));
     expect(rows[0]!.experiment_warnings).toMatch(/^the after period is not over yet \(81 % of it has passed\): these are the figures so far/);
+    // Its verdicts are provisional, in the answer and on every line of the export: no screen may show them as final.
+    expect(r.provisional).toBe(true);
+    for (const row of rows) expect(row.provisional).toBe("true");
   });
 });
 
@@ -253,6 +256,7 @@ describe("GET /api/v1/experiments/:id/result", () => {
     expect(res.status).toBe(200);
     expect(res.body.experiment.id).toBe(id);
     expect(res.body.computedAt).toBe(NOW);
+    expect(res.body.provisional).toBe(false);
     expect(res.body.zones.map((z: { zone: string }) => z.zone)).toEqual(["promo", "fruit"]);
     for (const z of res.body.zones) expect(z.metrics.map((m: { metric: string }) => m.metric)).toEqual(["reach", "visits", "medianDwell", "conversion"]);
     const reach = res.body.zones[0].metrics[0];
@@ -316,6 +320,7 @@ describe("GET /api/v1/experiments/:id/result", () => {
       "test_relative_high",
       "sample_before",
       "sample_after",
+      "provisional",
     ]);
     // Every line says which experiment and periods it is (the test store's zone), so several files pasted together can be told apart.
     for (const r of rows) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Type, type Static } from "@sinclair/typebox";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import { csvDecimals, csvNumber, csvText, experimentResult, formatBucketStart, ID_PATTERN, shownName, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, type CsvFigure, type ExperimentInput, type StorePeriods } from "@footfall/core";
+import { csvDecimals, csvNumber, csvText, experimentResult, formatBucketStart, ID_PATTERN, shownName, specialDaysIn, specialDaysWarning, toCsv, unfinishedPeriods, verdictsProvisional, type CsvFigure, type ExperimentInput, type StorePeriods } from "@footfall/core";
 import { mayAccessStore, scopeOf } from "../plugins/auth.js";
 import { periodData, seedOf, type NotCounted } from "./experiment-data.js";
 import { markDoorOnly, markNoConversion, markNotComparable, renamedWarning } from "./experiment-comparable.js";
@@ -222,7 +222,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const renamed = renamedWarning(result.zones, layouts.all(e.testStores[0]!), e.before);
     const now = services.now();
-    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...(renamed ? [renamed] : []), ...special, ...outages], computedAt: now };
+    return { experiment: e, ...result, warnings: [...unfinishedPeriods(e, now), ...result.warnings, ...(renamed ? [renamed] : []), ...special, ...outages], computedAt: now, provisional: verdictsProvisional(e, now) };
   };
 
   app.get("/experiments/:id/result", {
@@ -250,7 +250,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const r = await compute(e);
       reply.type("text/csv; charset=utf-8").header("content-disposition", `attachment; filename="experiment-${e.id}.csv"`);
       // The periods in the first test store's zone, as the result is computed in it.
-      return verdictCsv(r.zones, e, layouts.at(e.testStores[0]!, e.after.from)?.timezone ?? "UTC", r.warnings);
+      return verdictCsv(r.zones, e, layouts.at(e.testStores[0]!, e.after.from)?.timezone ?? "UTC", r.warnings, r.provisional);
     },
   });
 }
@@ -302,9 +302,10 @@ const CSV_UNITS: Record<string, string> = {
  * without it would lose. Then the test stores' own change, the page's "Change [95 % interval]" column (`test_change`,
  * `test_interval_low/high` absolute, `test_relative_*` relative to before; the same as `change` .. `relative_high` without
  * control stores, where those read the difference in differences), and the trips (visits, for median dwell and conversion)
- * of the test stores in each period the figures rest on (`sample_before`, `sample_after`).
+ * of the test stores in each period the figures rest on (`sample_before`, `sample_after`), and `provisional` (true while the
+ * after period runs: the verdict is the figures so far, not final).
  */
-export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name" | "before" | "after">, timeZone: string, warnings: readonly string[] = []): string {
+export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name" | "before" | "after">, timeZone: string, warnings: readonly string[] = [], provisional = false): string {
   const at = (ts: number) => formatBucketStart(ts, timeZone);
   const periods = [at(e.before.from), at(e.before.to), at(e.after.from), at(e.after.to)];
   const rows = zones.flatMap((z) =>
@@ -346,12 +347,14 @@ export function verdictCsv(zones: ResultZones, e: Pick<Experiment, "id" | "name"
         num(m.relative?.interval[1], "change"),
         m.sampleBefore,
         m.sampleAfter,
+        // The verdict is the figures so far while the after period runs (core's verdictsProvisional), as the page greys it.
+        provisional ? "true" : "false",
       ];
     }),
   );
   // Core's toCsv, as every export: CRLF line ends (RFC 4180).
   return toCsv(
-    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to", "experiment_warnings", "test_change", "test_interval_low", "test_interval_high", "test_relative_change", "test_relative_low", "test_relative_high", "sample_before", "sample_after"],
+    ["zone", "name", "metric", "before", "after", "change", "interval_low", "interval_high", "relative_change", "relative_low", "relative_high", "basis", "verdict", "text", "warning", "unit", "experiment", "experiment_name", "before_from", "before_to", "after_from", "after_to", "experiment_warnings", "test_change", "test_interval_low", "test_interval_high", "test_relative_change", "test_relative_low", "test_relative_high", "sample_before", "sample_after", "provisional"],
     rows,
   );
 }

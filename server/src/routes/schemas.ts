@@ -326,6 +326,9 @@ export const ResultBody = Type.Object({
   }),
   mix: Type.Object({ distance: Type.Number(), strata: Type.Integer(), coverage: Type.Number() }),
   computedAt: Type.Integer(),
+  provisional: Type.Optional(
+    Type.Boolean({ description: "true while the after period runs (at computedAt): the verdicts rest on the figures so far and may change; final once it is over" }),
+  ),
 });
 
 // ---- checkout queues (issue 14.1) ----
