@@ -197,6 +197,40 @@ const pct = (t: number) => `${thresholdPct(t)} %`;
 const countAbove = (x: number, threshold: number): number => [0, 1, 2, 3, 4, 5, 6].map((d) => round(x, d)).find((n) => n > threshold) ?? round(x, 6);
 
 /**
+ * A time in seconds as the alerts say it, whole seconds: "20 s", "1 min 30 s", "5 min" (the Alerts view's threshold
+ * words, model/alert-rules thresholdText), from an hour in hours and minutes (to the nearest): "10 h 56 min", "2 h". A silence
+ * of 20 s read "0 min" when every time was rounded to minutes.
+ */
+export function durationWords(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) {
+    const m = Math.round(s / 60);
+    const h = Math.floor(m / 60);
+    return m % 60 > 0 ? `${h} h ${m % 60} min` : `${h} h`;
+  }
+  const min = Math.floor(s / 60);
+  const sec = s - min * 60;
+  return min === 0 ? `${sec} s` : sec === 0 ? `${min} min` : `${min} min ${sec} s`;
+}
+
+/**
+ * (agent-offline) The agent an alert of `rule` is about: the rule's own, else the one silent longest among those it
+ * watches (the zone's agents, or the store's), null when the figures do not say.
+ */
+export function silentAgentOf(rule: Pick<AlertRule, "agent" | "zone">, f: AlertFigures | undefined): string | null {
+  if (rule.agent !== undefined) return rule.agent;
+  const agents = f?.agents;
+  if (!agents) return null;
+  const ids = rule.zone !== undefined ? (f.zoneAgents?.[rule.zone] ?? []) : Object.keys(agents);
+  let best: { id: string; lastSeen: number } | null = null;
+  for (const id of ids) {
+    const lastSeen = agents[id]?.lastSeen;
+    if (typeof lastSeen === "number" && (best === null || lastSeen < best.lastSeen)) best = { id, lastSeen };
+  }
+  return best?.id ?? null;
+}
+
+/**
  * The default text of an alert, e.g. "Bakery at 95 % of capacity (above 80 %)" (`figures`: for the
  * forecast hour, and the zone's name in the layout; its id when the layout does not name it).
  */
@@ -210,10 +244,16 @@ export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigu
       return `${where}: ${Math.round(value)} waiting (above ${rule.threshold}); open another till`;
     case "queue-wait":
       return `${where}: wait ${Math.round(value / 60)} min (above ${Math.round(rule.threshold / 60)} min); open another till`;
-    case "agent-offline":
-      return `${rule.agent ?? where}: agent silent for ${Math.round(value / 60)} min`;
+    case "agent-offline": {
+      // Its agent by name: "sim-1 silent for 20 s" (the tablet adds "· since 00:33 CET"), not "Store: agent silent for 0 min";
+      // a rule on a zone's agents (or named) says where first: "Fruit: cam-2 silent for 11 min".
+      const agent = silentAgentOf(rule, figures);
+      if (agent === null) return `${where}: an agent silent for ${durationWords(value)}`;
+      const at = rule.agent === undefined && (rule.zone !== undefined || rule.name?.trim()) ? `${where}: ` : "";
+      return `${at}${shownName(agent)} silent for ${durationWords(value)}`;
+    }
     case "counter-silent":
-      return `${where}: no counts for ${Math.round(value / 60)} min while open`;
+      return `${where}: no counts for ${durationWords(value)} while open`;
     case "forecast-arrivals": {
       const at = forecastOf(rule, figures)?.at;
       return `${where}: busy ${at ? `from ${at}` : "next hour"}, expected ${countAbove(value, rule.threshold)} arrivals (above ${rule.threshold})`;

@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import { ACK_BY_MAX, ackByOf, type Alert } from "@footfall/core";
 import { alertsApi, type LiveAlerts } from "../api/alerts.js";
 import { formatTime } from "../model/format.js";
-import { ACK_NAME_KEY, ackNameRecord, alertSinceText, rememberedAckName, shownAckError, type CapacityState } from "../model/live.js";
+import { ACK_NAME_KEY, ackNameRecord, alertSinceText, rememberedAckName, shownAckError, silenceKind, type CapacityState } from "../model/live.js";
 import { useServerNow } from "../hooks/useServerNow.js";
 import { useSession } from "../session.js";
 import { nameShown } from "../model/names.js";
@@ -130,8 +130,8 @@ export function AlertBanner({ store, alerts, timeZone, nowOf }: { store: string;
                 </span>
               )}
               {/* After a figure now, a "·" of its own: "now 8 % above the limit since …" read as 8 % over the limit. */}
-              {nowOf?.(a) ? " · " : " "}
-              <span className="live-alert-since">{alertSinceText(a.since, timeZone, now)}</span>
+              {nowOf?.(a) || silenceKind(a.kind) ? " · " : " "}
+              <span className="live-alert-since">{alertSinceText(a.since, timeZone, now, a.kind)}</span>
               {a.state === "acknowledged" && (
                 <span className="live-alert-ack" data-testid={`alert-ack-note-${a.ruleId}`}>
                   {" "}· acknowledged by {a.acknowledgedBy ?? "someone"}

@@ -138,6 +138,14 @@ describe("alertSinceText", () => {
     expect(alertSinceText(since, "America/New_York", now)).toBe("above the limit since 12:41 GMT-5");
     expect(alertSinceText(since, "Europe/Paris", now)).not.toMatch(/over since/);
   });
+  it("a silence (an agent's, a counter's) says 'since 00:33 CET', not 'above the limit'; other kinds as before", () => {
+    const since = Date.UTC(2026, 11, 7, 23, 33);
+    const now = since + 20_000;
+    expect(alertSinceText(since, "Europe/Paris", now, "agent-offline")).toBe("since 00:33 CET");
+    expect(alertSinceText(since, "Europe/Paris", now, "counter-silent")).toBe("since 00:33 CET");
+    expect(alertSinceText(since, "Europe/Paris", now, "occupancy")).toBe("above the limit since 00:33 CET");
+    expect(alertSinceText(since, "Europe/Paris", now, "queue-wait")).toBe("above the limit since 00:33 CET");
+  });
   it("says the day of an alert on since before today, by the server's clock: Friday's alert seen on Monday does not read as recent", () => {
     // Fri 4 Dec 2026 18:41 CET; old: "since 18:41 CET" whatever the day.
     const since = Date.UTC(2026, 11, 4, 17, 41);

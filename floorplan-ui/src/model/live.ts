@@ -227,12 +227,18 @@ export function cardStateLine(
  * today there (by `now`, the server's clock), its day: "since Fri 18:41 CET" (not-counted's sinceWords), so that
  * Friday's alert still on on Monday does not read as recent.
  * It said "over since 18:41", which reads as "finished since"; every rule's message says
- * "(above …)", so "above the limit" fits them all (an occupancy share, a queue, an agent's
- * silence, a forecast).
+ * "(above …)", so "above the limit" fits them (an occupancy share, a queue, a forecast); a silence (`kind`
+ * agent-offline, counter-silent: silenceKind) says "since 00:33 CET" alone.
  */
-export function alertSinceText(since: number, timeZone: string, now: number): string {
-  return `above the limit since ${sinceWords(since, now, timeZone)}`;
+export function alertSinceText(since: number, timeZone: string, now: number, kind?: string): string {
+  return `${silenceKind(kind) ? "" : "above the limit "}since ${sinceWords(since, now, timeZone)}`;
 }
+
+/**
+ * Kinds whose alert is a silence (an agent's, a counter's): "above the limit" reads oddly there, so the banner says
+ * "sim-1 silent for 20 s · since 00:33 CET" (core alertMessage's words, then the since-words after a "·").
+ */
+export const silenceKind = (kind: string | undefined): boolean => kind === "agent-offline" || kind === "counter-silent";
 
 /** Since when each alert has been on: its first sighting, and whether the change was seen (or it was already on when the view opened). */
 export type OverSince = ReadonlyMap<string, { since: number; seenStart: boolean }>;

@@ -244,7 +244,7 @@ describe("a zone's counter silent while open", () => {
     expect(notes.map((n) => n.type)).toEqual(["alert.firing"]);
     expect(notes[0]!.alert).toMatchObject({ kind: "counter-silent", zone: "fruit" });
     expect(notes[0]!.alert.value).toBe(690);
-    expect(notes[0]!.alert.message).toContain("fruit: no counts for 12 min while open");
+    expect(notes[0]!.alert.message).toContain("fruit: no counts for 11 min 30 s while open");
     // The store-wide figure is not what it reads: the door kept counting all along. Someone entering fruit resolves it.
     now += 1000;
     await t!.ingest("shop", "cam", crowd("fruit", 1, now - 200, "g"));
@@ -291,7 +291,7 @@ describe("a zone's agent offline", () => {
     // 11 min after the camera's last event: above 600 s; the door (another zone's agent) does not count.
     expect(notes.map((n) => n.type)).toEqual(["alert.firing"]);
     expect(notes[0]!.alert).toMatchObject({ kind: "agent-offline", zone: "fruit", value: 660 });
-    expect(notes[0]!.alert.message).toContain("fruit: agent silent for 11 min");
+    expect(notes[0]!.alert.message).toContain("fruit: cam silent for 11 min");
     now += 1000;
     await t!.ingest("shop", "cam", crowd("fruit", 1, now - 100, "g"));
     await ev.tick();
@@ -401,6 +401,6 @@ describe("one agent offline", () => {
     const notes = notifications();
     now += 11 * 60_000;
     await t!.server.services.alertEvaluator!.tick();
-    expect(notes.map((n) => [n.type, n.alert.message])).toEqual([["alert.firing", "door-1: agent silent for 11 min"]]);
+    expect(notes.map((n) => [n.type, n.alert.message])).toEqual([["alert.firing", "door-1 silent for 11 min"]]);
   });
 });

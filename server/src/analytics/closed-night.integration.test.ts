@@ -218,7 +218,7 @@ for (const [db, port, hookPort] of [
       expect(await surfaces()).toMatchObject({ chainProblems: 1, camQ: ["offline"], needing: 1 });
       await waitFor("cam-q-down's firing delivered", async () => (receiver!.taken.some((d) => d.type === "alert.firing" && (d.body.data as { rule: { id: string } }).rule.id === "cam-q-down") ? true : undefined));
       const paged = receiver!.taken.find((d) => d.type === "alert.firing" && (d.body.data as { rule: { id: string } }).rule.id === "cam-q-down")!;
-      expect((paged.body.data as { alert: { since: number; message: string } }).alert).toMatchObject({ since: at(8, 8, 10, 30), message: "cam-q: agent silent for 656 min" });
+      expect((paged.body.data as { alert: { since: number; message: string } }).alert).toMatchObject({ since: at(8, 8, 10, 30), message: "cam-q silent for 10 h 56 min" });
     });
 
     it("pages nobody for a box switched on at the opening that connects 3 minutes later", async () => {
