@@ -54,9 +54,9 @@ export function unknownRoleMessage(value: string, say: "cli" | "api" = "cli"): s
 
 /** What a token of each role may do, as a refusal says it (ROLE_JOBS' words; admin is never refused for its role). */
 const ROLE_MAY: Record<Role, string> = {
-  viewer: "which reads the reports only",
-  staff: "which sees the live view, queues and alerts only (and acknowledges alerts)",
-  merchandiser: "which reads the reports and changes layouts, departments and experiments only",
+  viewer: "which reads the reports, not the live view",
+  staff: "which sees the live view, queues, alerts and forecasts (and acknowledges alerts), not the reports",
+  merchandiser: "which reads the reports and saves layouts, departments and experiments, not the live view or the setup",
   admin: "which may do everything",
 };
 
@@ -64,7 +64,7 @@ const ROLE_MAY: Record<Role, string> = {
  * The 403 of a token whose role may not call a route: which roles may, and what this one is for. "needs viewer" read as
  * if staff were below viewer (staff is beside it: the live view, not the reports), so it names every role that may:
  * 'this token's role "staff" may not do this: it needs a viewer, merchandiser or admin token; this one is staff, which
- * sees the live view, queues and alerts only (and acknowledges alerts)'.
+ * sees the live view, queues, alerts and forecasts (and acknowledges alerts), not the reports'.
  */
 export function roleRefusalMessage(role: Role, needed: Role | readonly Role[]): string {
   const may = ROLES.filter((r) => roleAllows(r, needed));

@@ -13,14 +13,14 @@ describe("a role's 403", () => {
     const res = await t.request("GET", "/api/v1/stores/shop/dwell", undefined, await t.token("staff"));
     expect(res.status).toBe(403);
     expect(res.body.message).toBe(
-      `this token's role "staff" may not do this: it needs a viewer, merchandiser or admin token; this one is staff, which sees the live view, queues and alerts only (and acknowledges alerts)`,
+      `this token's role "staff" may not do this: it needs a viewer, merchandiser or admin token; this one is staff, which sees the live view, queues, alerts and forecasts (and acknowledges alerts), not the reports`,
     );
   });
 
   it("a viewer on the live view is told staff or admin, a merchandiser on the audit log admin", async () => {
     const live = await t.request("GET", "/api/v1/stores/shop/occupancy", undefined, await t.token("viewer"));
     expect(live.status).toBe(403);
-    expect(live.body.message).toBe(`this token's role "viewer" may not do this: it needs a staff or admin token; this one is viewer, which reads the reports only`);
+    expect(live.body.message).toBe(`this token's role "viewer" may not do this: it needs a staff or admin token; this one is viewer, which reads the reports, not the live view`);
     const audit = await t.request("GET", "/api/v1/audit", undefined, await t.token("merchandiser"));
     expect(audit.status).toBe(403);
     expect(audit.body.message).toMatch(/^this token's role "merchandiser" may not do this: it needs an admin token; this one is merchandiser, /);
