@@ -223,7 +223,7 @@ describe("the chain view's changes, like-for-like", () => {
     // A store that opened after the horizon is new, as before; so is one of an overview without notLikeForLike.
     const fresh = { ...cut, notLikeForLike: { previous: null, lastYear: "new" as const } };
     expect(leftOutWords(fresh, "lastYear", history)).toEqual({ word: "new", after: null });
-    expect(notLikeForLike(fresh, "lastYear", "UTC", null, history)).toContain("Counted from Fri 5 Dec, 16:00 UTC");
+    expect(notLikeForLike(fresh, "lastYear", "UTC", null, history)).toContain("Counted from Fri, 5 Dec 2025, 16:00 UTC");
     expect(leftOutWords({ figuresFrom: null, likeForLike: { previous: false, lastYear: false } }, "previous")).toEqual({ word: "new", after: null });
   });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTimeZ, formatLocalDate, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
+import { formatDate, formatDateTime, formatDateTimeZ, formatLocalDate, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
 
 describe("formatLocalDate", () => {
   it("names a store's local date as the day of that date in the store's zone is named", () => {
@@ -59,7 +59,22 @@ describe("times in the store's zone, labelled", () => {
     expect(formatTime(t, "Europe/Paris")).toBe("09:48 CET");
     expect(formatTime(t, "Europe/Paris", { seconds: true })).toBe("09:48:05 CET");
     expect(formatTime(t, "America/New_York")).toBe("03:48 GMT-5");
-    expect(formatDateTimeZ(t, "Europe/Paris")).toBe("Sun 22 Nov, 09:48 CET");
+    expect(formatDateTimeZ(t, "Europe/Paris", { now: t })).toBe("Sun 22 Nov, 09:48 CET");
+  });
+  it("says the year of a date in another year than now's (the form's 'Version 1 · from Wed 1 Jan' read as this January), each in the zone", () => {
+    const now = Date.UTC(2026, 11, 8, 0, 30);
+    expect(formatDateTimeZ(Date.UTC(2025, 0, 1), "Europe/Paris", { now })).toBe("Wed, 1 Jan 2025, 01:00 CET");
+    expect(formatDateTimeZ(Date.UTC(2026, 0, 1), "Europe/Paris", { now })).toBe("Thu 1 Jan, 01:00 CET");
+    // 31 Dec 2025, 23:30 UTC is New Year's Day in Paris: this year there, no year to say.
+    expect(formatDateTime(Date.UTC(2025, 11, 31, 23, 30), "Europe/Paris", { now })).toBe("Thu 1 Jan, 00:30");
+    expect(formatDateTime(Date.UTC(2025, 11, 31, 23, 30), "UTC", { now })).toBe("Wed, 31 Dec 2025, 23:30");
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }), fc.constantFrom("UTC", "Europe/Paris", "Pacific/Auckland", "America/New_York"), (ts, at, tz) => {
+        const year = new Intl.DateTimeFormat("en-GB", { timeZone: tz, year: "numeric" }).format(ts);
+        const same = year === new Intl.DateTimeFormat("en-GB", { timeZone: tz, year: "numeric" }).format(at);
+        expect(formatDateTime(ts, tz, { now: at }).includes(` ${year},`)).toBe(!same);
+      }),
+    );
   });
   it("names summer time", () => {
     expect(zoneAbbr(Date.UTC(2026, 6, 1), "Europe/Paris")).toBe("CEST");

@@ -1,6 +1,7 @@
 /** Number, duration and time formatting shared by every view (plain functions, no locale state). */
 import { csvTime, formatRelativeChange, formatShare, localMidnight, offsetMs } from "@footfall/core";
 import { formatDuration, formatDurationShort } from "@footfall/core";
+import { serverNow } from "./server-clock.js";
 
 const int = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
 const one = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
@@ -44,9 +45,25 @@ export function formatLag(ms: number | null | undefined): string {
 /** How long ago `ts` was, relative to `now`: `just now`, `12 s ago`, `5 min ago`, ... (core's, as `footfall agent list` says it). */
 export { formatAgo } from "@footfall/core";
 
-/** Date and time in a time zone, e.g. `Sun 22 Nov, 09:15` (`Sun 22 Nov, 09:15:07` with seconds). */
-export function formatDateTime(ts: number, timeZone: string, opts: { seconds?: boolean } = {}): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", ...(opts.seconds ? { second: "2-digit" } : {}) }).format(ts);
+const yearIn = (ts: number, timeZone: string) => new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric" }).format(ts);
+
+/**
+ * Date and time in a time zone, e.g. `Sun 22 Nov, 09:15` (`Sun 22 Nov, 09:15:07` with seconds). A date of another
+ * year than `now`'s (the server's clock by default), each read in the zone, says its year: `Wed, 1 Jan 2025, 01:00`,
+ * never a bare `Wed 1 Jan` that reads as this January.
+ */
+export function formatDateTime(ts: number, timeZone: string, opts: { seconds?: boolean; now?: number } = {}): string {
+  const year = yearIn(ts, timeZone) !== yearIn(opts.now ?? serverNow(), timeZone);
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    ...(year ? { year: "numeric" } : {}),
+    hour: "2-digit",
+    minute: "2-digit",
+    ...(opts.seconds ? { second: "2-digit" } : {}),
+  }).format(ts);
 }
 
 export function formatDate(ts: number, timeZone: string): string {
@@ -111,8 +128,8 @@ export function formatTime(ts: number, timeZone: string, opts: { seconds?: boole
   return opts.label === false ? t : `${t} ${zoneAbbr(ts, timeZone)}`;
 }
 
-/** Date and time in the store's zone, labelled with it: `Sun 22 Nov, 09:15 CET` (`Sun 22 Nov, 09:15:07 CET` with seconds). */
-export function formatDateTimeZ(ts: number, timeZone: string, opts: { seconds?: boolean } = {}): string {
+/** Date and time in the store's zone, labelled with it: `Sun 22 Nov, 09:15 CET` (`Sun 22 Nov, 09:15:07 CET` with seconds; the year when not `now`'s, as formatDateTime). */
+export function formatDateTimeZ(ts: number, timeZone: string, opts: { seconds?: boolean; now?: number } = {}): string {
   return `${formatDateTime(ts, timeZone, opts)} ${zoneAbbr(ts, timeZone)}`;
 }
 
