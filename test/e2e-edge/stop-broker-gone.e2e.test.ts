@@ -59,7 +59,7 @@ function config(agent: string, settings: unknown): string {
 }
 
 function start(kind: string, file: string): Child {
-  const env = { ...process.env, FOOTFALL_LOG_LEVEL: "info" };
+  const env: NodeJS.ProcessEnv = { ...process.env, FOOTFALL_LOG_LEVEL: "info" };
   for (const k of Object.keys(env)) if (k.startsWith("FOOTFALL_") && k !== "FOOTFALL_LOG_LEVEL") delete env[k];
   const child = new Child(`footfall-edge ${kind}`, process.execPath, [requireBuilt(EDGE_CLI), kind, "--config", file], { cwd: REPO_ROOT, env });
   children.push(child);
