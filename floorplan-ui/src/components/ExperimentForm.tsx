@@ -9,7 +9,7 @@ import type { Experiment, Period } from "../api/types.js";
 import { alertsApi } from "../api/alerts.js";
 import { useQ } from "../hooks/useQ.js";
 import { dataStart } from "../hooks/useCoverage.js";
-import { checkExperiment, experimentReducer, initialExperiment, storeHistoryStart, toExperimentInput, versionContext, type CheckContext } from "../model/experiment.js";
+import { checkExperiment, controlUnavailable, experimentReducer, initialExperiment, storeHistoryStart, toExperimentInput, versionContext, type CheckContext } from "../model/experiment.js";
 import { formatDateTimeZ } from "../model/format.js";
 import { fromLocalInput, toLocalInput } from "../model/range.js";
 import { useSession } from "../session.js";
@@ -69,20 +69,22 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
     if (layouts.data) dispatch({ type: "layoutsLoaded", before: layouts.data.before, after: layouts.data.after });
   }, [layouts.data]);
 
-  // The control stores' zones at the start of each period: one without a zone of interest cannot be its control.
+  // Every other store's zones at the start of each period: one without a zone of interest cannot be its control, and the
+  // picker says so before it is picked.
   const periodStarts = form.before && form.after ? ([form.before.from, form.after.from] as const) : null;
+  const candidates = stores.filter((s) => s.id !== form.store).map((s) => s.id);
   const controlZones = useQ(
-    ["control-zones", form.controls.join(","), periodStarts?.[0] ?? null, periodStarts?.[1] ?? null],
+    ["control-zones", candidates.join(","), periodStarts?.[0] ?? null, periodStarts?.[1] ?? null],
     async (signal) => {
       const zonesAt = (s: string, at: number) =>
         api.layout(s, at, signal).then(
           (l) => new Set<string>(l.zones.map((z) => z.id)),
           (e: unknown) => (isNotFound(e) ? new Set<string>() : Promise.reject(e)),
         );
-      const pairs = await Promise.all(form.controls.map(async (s) => [s, { before: await zonesAt(s, periodStarts![0]), after: await zonesAt(s, periodStarts![1]) }] as const));
+      const pairs = await Promise.all(candidates.map(async (s) => [s, { before: await zonesAt(s, periodStarts![0]), after: await zonesAt(s, periodStarts![1]) }] as const));
       return new Map(pairs);
     },
-    { enabled: form.controls.length > 0 && periodStarts !== null },
+    { enabled: candidates.length > 0 && periodStarts !== null },
   );
 
   const tz = current.data?.timezone ?? "UTC";
@@ -197,11 +199,27 @@ export function ExperimentForm({ store, onCreated, onCancel }: { store: string; 
           <span>Control stores <span className="muted">(optional: stores that did not change, for the difference in differences)</span></span>
           <div className="zone-chips" role="group" aria-label="Control stores" data-testid="exp-controls">
             {stores.filter((s) => s.id !== form.store).length === 0 && <span className="muted">No other store to compare with.</span>}
-            {stores.filter((s) => s.id !== form.store).map((s) => (
-              <button key={s.id} type="button" className="zchip" aria-pressed={form.controls.includes(s.id)} onClick={() => dispatch({ type: "toggleControl", store: s.id })} data-store={s.id}>
-                {s.name && s.name !== s.id ? `${nameShown(s.name)} · ${s.id}` : s.id}
-              </button>
-            ))}
+            {stores.filter((s) => s.id !== form.store).map((s) => {
+              // A store lacking a zone of interest cannot be picked (one picked before stays, to be taken out; the problem says why).
+              const why = controlUnavailable(s.id, form, context);
+              const picked = form.controls.includes(s.id);
+              return (
+                <button
+                  key={s.id}
+                  type="button"
+                  className="zchip"
+                  aria-pressed={picked}
+                  disabled={!!why && !picked}
+                  title={why ? `Cannot be a control store: ${why}` : undefined}
+                  onClick={() => dispatch({ type: "toggleControl", store: s.id })}
+                  data-store={s.id}
+                  data-unavailable={why ?? undefined}
+                >
+                  {s.name && s.name !== s.id ? `${nameShown(s.name)} · ${s.id}` : s.id}
+                  {why && <span className="muted small"> · {why}</span>}
+                </button>
+              );
+            })}
           </div>
         </div>
         {(check.problems.length > 0 || check.notes.length > 0) && (

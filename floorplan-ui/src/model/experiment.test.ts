@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
-import { changedZones, checkExperiment, stageLabel, storeHistoryStart, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+import { changedZones, checkExperiment, controlUnavailable, controlZoneProblems, stageLabel, storeHistoryStart, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -280,5 +281,36 @@ describe("stageLabel", () => {
       "After period running (25 %)",
       "Over",
     ]);
+  });
+});
+
+describe("controlUnavailable", () => {
+  const set = (...ids: string[]) => new Set(ids);
+  const ctx = {
+    zoneName: (z: string) => ({ promo: "Promotions", fruit: "Fruit", old: "Old till (removed)" })[z] ?? z,
+    controlZones: new Map([
+      ["fashion", { before: set("shoes"), after: set("shoes") }],
+      ["grocer", { before: set("promo", "fruit"), after: set("promo", "fruit") }],
+      ["late", { before: set("fruit"), after: set("promo", "fruit") }],
+      ["gone", { before: set("promo", "fruit", "old"), after: set("fruit") }],
+    ]),
+  };
+  it("names the zones of interest a store lacks, so the picker can mark it before it is picked", () => {
+    expect(controlUnavailable("fashion", { zones: ["promo"] }, ctx)).toBe("no “Promotions” zone");
+    expect(controlUnavailable("fashion", { zones: ["promo", "fruit"] }, ctx)).toBe("no “Promotions”, “Fruit” zones");
+    expect(controlUnavailable("late", { zones: ["promo"] }, ctx)).toBe("no “Promotions” zone in the before period");
+    expect(controlUnavailable("gone", { zones: ["promo", "old"] }, ctx)).toBe("no “Promotions”, “Old till” zones in the after period");
+    expect(controlUnavailable("grocer", { zones: ["promo", "fruit"] }, ctx)).toBeNull();
+    // No zone picked yet, or its zones not loaded: nothing to say (the server still judges it).
+    expect(controlUnavailable("fashion", { zones: [] }, ctx)).toBeNull();
+    expect(controlUnavailable("unknown", { zones: ["promo"] }, ctx)).toBeNull();
+  });
+  it("marks exactly the stores the form would refuse once picked (controlZoneProblems' rule)", () => {
+    fc.assert(
+      fc.property(fc.subarray(["promo", "fruit", "old", "shoes"]), fc.constantFrom("fashion", "grocer", "late", "gone"), (zones, store) => {
+        const refused = controlZoneProblems({ controls: [store], zones }, { ...ctx, storeName: (s) => s }).length > 0;
+        expect(controlUnavailable(store, { zones }, ctx) !== null).toBe(refused);
+      }),
+    );
   });
 });

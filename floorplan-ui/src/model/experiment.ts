@@ -240,6 +240,23 @@ export function controlZoneProblems(form: Pick<ExperimentForm, "controls" | "zon
 }
 
 /**
+ * Why a store cannot be a control store of the form's zones of interest, for the picker, before it is picked (the
+ * rule of `controlZoneProblems`, whose words come only once it is): "no “Promotions” zone", "no “Promotions”,
+ * “Fruit” zones", or "no “Promotions” zone in the before period" for one that has it in one period only. Null
+ * when it has them all, when no zone is picked yet, and while its zones are not known (the server still judges it).
+ */
+export function controlUnavailable(store: string, form: Pick<ExperimentForm, "zones">, ctx: Pick<CheckContext, "controlZones" | "zoneName">): string | null {
+  const z = ctx.controlZones.get(store);
+  if (!z) return null;
+  const lacking = form.zones.filter((id) => !z.before.has(id) || !z.after.has(id));
+  if (lacking.length === 0) return null;
+  const names = lacking.map((id) => `“${ctx.zoneName(id).replace(/ \(removed\)$/, "")}”`).join(", ");
+  const inBoth = lacking.every((id) => !z.before.has(id) && !z.after.has(id));
+  const period = inBoth ? "" : lacking.every((id) => !z.before.has(id)) ? " in the before period" : lacking.every((id) => !z.after.has(id)) ? " in the after period" : " all through both periods";
+  return `no ${names} zone${lacking.length > 1 ? "s" : ""}${period}`;
+}
+
+/**
  * Zones of interest the change added or removed (not on the layout just before it, or not at it):
  * the result cannot compare them and reads "not comparable", so say so before creating, and what
  * to pick instead. A note, not a problem: the rest of the experiment stands.
