@@ -5,6 +5,10 @@ import type { OverviewStore } from "../api/chain.js";
 import { chainRange, closedNote, DEFAULT_SORT, figureAbout, figureChange, formatFigure, filterStores, groupIdOf, leftOutWords, likeForLikeLine, linkedRange, groupsShown, nextSort, notLikeForLike, outageNote, partialNote, partialTotalNote, sortOf, sortParams, sortStores, storeRangeParams, totalsLikeForLike, type Sort } from "./chain.js";
 import { formatDuration } from "./format.js";
 import { rangeFromParams } from "./range.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const store = (id: string, enters: number, conversion: number | null = null, name = id.toUpperCase(), basket: number | null = null, currency: string | null = null): OverviewStore => {
   const f = { enters, visitors: enters, transactions: 0, sales: 0, conversion, averageBasket: basket, dwellMedianS: null };

@@ -2,6 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { savedText, supersededNote } from "./editor-notes.js";
 import { supersededBy } from "./editor.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const TZ = "Europe/Paris";
 // The walk-through's store: version 2 started at 02:05:17 on Sun 6 Dec (CET), a few seconds after the minute the Versions list shows.

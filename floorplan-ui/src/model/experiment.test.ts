@@ -2,6 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Layout } from "@footfall/core";
 import { changedZones, checkExperiment, controlUnavailable, controlZoneProblems, stageLabel, storeHistoryStart, storeNames, uncomparableZoneNotes, defaultWindows, experimentReducer, initialExperiment, toExperimentInput, type ExperimentForm } from "./experiment.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const H = 3_600_000;
 const D = 24 * H;

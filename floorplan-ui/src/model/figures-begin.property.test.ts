@@ -7,6 +7,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { beginsNote } from "./figures-begin.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

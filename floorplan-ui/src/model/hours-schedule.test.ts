@@ -8,6 +8,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { calendarDay, localMidnight, WEEKDAYS, type OpeningHours, type Weekday } from "@footfall/core";
 import { dayAfter, firstScheduleDate, historyLines, hoursSummary, scheduledText, versionStart } from "./hours-schedule.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const TZ = "Europe/Paris";
 const DAY = 86_400_000;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { bucketStarts, formatBucketStart, type TrafficBucket } from "@footfall/core";
 import { localParts, noEntersWords, notCountedHours, notCountedRuns, outageChange, zoneOutageChange, slotsTotal, trafficOutageNote, trafficSlots, weekGridNotCounted, weekHourGrid, zonesOutageNote } from "./traffic.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const b = (start: string, enters: number, zones: Record<string, number> = {}): TrafficBucket => ({ start, enters, zones });
 

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { versionPeriods } from "./versions.js";
+import { clockIn2026 } from "./clock-year.testing.js";
+
+// Its fixtures are dated in 2026, and dates of another year than now's say their year.
+clockIn2026();
 
 const H = 3_600_000;
 // Sat 5 Dec 2026, 12:00 UTC (13:00 in Paris).
