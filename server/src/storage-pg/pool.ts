@@ -1,4 +1,5 @@
 import pg from "pg";
+import { destroySocket, lateBy } from "./stop-within.js";
 
 /** OIDs of the PostgreSQL types whose text form the pool parses itself. */
 const INT8 = 20;
@@ -108,29 +109,19 @@ export async function checkReachable(url: string, ms = CONNECT_TIMEOUT_MS): Prom
     await client.connect();
     await client.query("SELECT 1");
   })();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = await Promise.race([
-    asked.then(
-      () => false,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms))),
-  ]);
-  clearTimeout(timer);
-  const destroy = () => (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
-  if (late) {
-    destroy();
+  if (await lateBy(asked, ms)) {
+    destroySocket(client);
     await asked.catch(() => {});
     throw new Error(noAnswerMessage(url, ms));
   }
   try {
     await asked;
   } catch (err) {
-    destroy();
+    destroySocket(client);
     throw new Error(unreachableMessage(url, err as Error), { cause: err });
   }
   // Ended politely; its answer not awaited (on a link that just died it would not come): the socket is destroyed if it has not closed in 1 s.
-  const t = setTimeout(destroy, 1_000);
+  const t = setTimeout(() => destroySocket(client), 1_000);
   t.unref();
   void client.end().then(
     () => clearTimeout(t),
