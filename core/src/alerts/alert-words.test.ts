@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { alertMessage, durationWords, silentAgentOf } from "./evaluate.js";
+import { alertMessage, durationAbove, durationWords, silentAgentOf } from "./evaluate.js";
 import type { AlertRule } from "./types.js";
 
 const rule = (over: Partial<AlertRule> = {}): AlertRule => ({ id: "r1", store: "shop", kind: "agent-offline", threshold: 20, forSeconds: 0, cooldownSeconds: 0, enabled: true, ...over });
@@ -49,5 +49,39 @@ describe("durationWords", () => {
     );
     expect([0, 20, 60, 90, 3599, 3600, 3660].map(durationWords)).toEqual(["0 s", "20 s", "1 min", "1 min 30 s", "59 min 59 s", "1 h", "1 h 1 min"]);
     expect(durationWords(39_330)).toBe("10 h 56 min");
+  });
+});
+
+/** The seconds durationWords' words say ("1 h 2 min" → 3720). */
+const saidSeconds = (words: string): number => {
+  const m = /^(?:(\d+) h)? ?(?:(\d+) min)? ?(?:(\d+) s)?$/.exec(words)!;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+};
+
+describe("a queue-wait alert's message", () => {
+  const wait = (over: Partial<AlertRule> = {}): AlertRule => rule({ kind: "queue-wait", zone: "till", ...over });
+
+  it("says a sub-minute threshold and the wait in the Alerts view's words, not '(above 0 min)'", () => {
+    const f = { zoneNames: { till: "Checkout" } };
+    expect(alertMessage(wait({ threshold: 20 }), 45, f)).toBe("Checkout: wait 45 s (above 20 s); open another till");
+    expect(alertMessage(wait({ threshold: 90 }), 200, f)).toBe("Checkout: wait 3 min 20 s (above 1 min 30 s); open another till");
+    expect(alertMessage(wait({ threshold: 300 }), 420, f)).toBe("Checkout: wait 7 min (above 5 min); open another till");
+    expect(alertMessage(wait({ threshold: 5400 }), 6000, f)).toBe("Checkout: wait 1 h 40 min (above 1 h 30 min); open another till");
+    // Rounding never makes the wait read as the threshold: 30.4 s over 30 s.
+    expect(alertMessage(wait({ threshold: 30 }), 30.4, f)).toBe("Checkout: wait 31 s (above 30 s); open another till");
+  });
+
+  it("a wait above its threshold reads above the threshold's words, within one step of the wait (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 5 * 86_400, noNaN: true }), fc.double({ min: 0, max: 86_400, noNaN: true }), (threshold, over) => {
+        const value = threshold + over;
+        const words = durationAbove(value, threshold);
+        const said = saidSeconds(words);
+        const step = said > 3600 ? 60 : 1;
+        if (value > threshold) expect(said).toBeGreaterThan(saidSeconds(durationWords(threshold)));
+        else expect(words).toBe(durationWords(value));
+        expect(Math.abs(said - value)).toBeLessThanOrEqual(step);
+      }),
+    );
   });
 });

@@ -213,6 +213,23 @@ export function durationWords(seconds: number): string {
   return min === 0 ? `${sec} s` : sec === 0 ? `${min} min` : `${min} min ${sec} s`;
 }
 
+/** The seconds {@link durationWords} says for `seconds`: whole seconds under an hour, whole minutes from one. */
+const shownSeconds = (seconds: number): number => {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 3600 ? Math.round(s / 60) * 60 : s;
+};
+
+/**
+ * A time above `threshold` in {@link durationWords}, reading above the threshold's words: a queue wait of 30.4 s over
+ * 30 s is "31 s (above 30 s)", not "30 s (above 30 s)" (as countAbove for people). Its words are at most one step off
+ * the time (a second under an hour, a minute from one); a time not above the threshold reads as it is.
+ */
+export function durationAbove(seconds: number, threshold: number): string {
+  const t = shownSeconds(threshold);
+  if (seconds <= threshold || shownSeconds(seconds) > t) return durationWords(seconds);
+  return durationWords(t >= 3600 ? t + 60 : t + 1);
+}
+
 /**
  * (agent-offline) The agent an alert of `rule` is about: the rule's own, else the one silent longest among those it
  * watches (the zone's agents, or the store's), null when the figures do not say.
@@ -243,7 +260,8 @@ export function alertMessage(rule: AlertRule, value: number, figures?: AlertFigu
     case "queue-length":
       return `${where}: ${Math.round(value)} waiting (above ${rule.threshold}); open another till`;
     case "queue-wait":
-      return `${where}: wait ${Math.round(value / 60)} min (above ${Math.round(rule.threshold / 60)} min); open another till`;
+      // In the Alerts view's words: "wait 45 s (above 30 s)", not "wait 1 min (above 0 min)" for a sub-minute rule.
+      return `${where}: wait ${durationAbove(value, rule.threshold)} (above ${durationWords(rule.threshold)}); open another till`;
     case "agent-offline": {
       // Its agent by name: "sim-1 silent for 20 s" (the tablet adds "· since 00:33 CET"), not "Store: agent silent for 0 min";
       // a rule on a zone's agents (or named) says where first: "Fruit: cam-2 silent for 11 min".
