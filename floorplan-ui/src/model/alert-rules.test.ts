@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { alertMessage } from "@footfall/core";
 import { fromForm, thresholdText, toForm } from "./alert-rules.js";
 
 describe("alert rule thresholds as the Alerts view shows them", () => {
@@ -25,18 +26,41 @@ describe("alert rule thresholds as the Alerts view shows them", () => {
     expect(thresholdText("counter-silent", 90)).toBe("1 min 30 s");
     expect(thresholdText("queue-wait", 180)).toBe("3 min");
     expect(thresholdText("queue-length", 4)).toBe("4 people");
-    // Property, against a reference in whole seconds: minutes and seconds that add up to the threshold.
+    // Property, against a reference in whole seconds: under an hour minutes and seconds that add up to the threshold,
+    // from an hour hours and minutes (to the nearest minute), as the alert's message says them.
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 86_400 }), (s) => {
-        const ref = s % 60 === 0 ? `${s / 60} min` : s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+      fc.property(fc.integer({ min: 0, max: 10 * 86_400 }), (s) => {
+        const m = Math.round(s / 60);
+        const ref =
+          s >= 3600 ? (m % 60 === 0 ? `${Math.floor(m / 60)} h` : `${Math.floor(m / 60)} h ${m % 60} min`) : s % 60 === 0 ? `${s / 60} min` : s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
         expect(thresholdText("agent-offline", s)).toBe(ref);
       }),
     );
-    // Minutes typed in the form (tenths) are stored as the seconds they are and read back as typed.
+    // Minutes typed in the form (tenths) are stored as the seconds they are and read back as typed, in the form; the
+    // table says those seconds (under an hour exactly, from one to the minute).
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10_000 }), (tenths) => {
         const typed = tenths / 10;
-        expect(toForm("queue-wait", fromForm("queue-wait", typed))).toBe(typed);
+        const stored = fromForm("queue-wait", typed);
+        expect(toForm("queue-wait", stored)).toBe(typed);
+        const w = /^(?:(\d+) h)? ?(?:(\d+) min)? ?(?:(\d+) s)?$/.exec(thresholdText("queue-wait", stored))!;
+        const said = Number(w[1] ?? 0) * 3600 + Number(w[2] ?? 0) * 60 + Number(w[3] ?? 0);
+        if (typed < 60) expect(said).toBe(typed * 60);
+        else expect(said).toBe(Math.round(typed) * 60);
+      }),
+    );
+  });
+
+  it("a time from an hour in the words of the alert's message: 90 min reads '1 h 30 min' as 'wait 1 h 40 min (above 1 h 30 min)' does", () => {
+    expect(thresholdText("queue-wait", 5400)).toBe("1 h 30 min");
+    expect(thresholdText("agent-offline", 3600)).toBe("1 h");
+    expect(thresholdText("counter-silent", 39_360)).toBe("10 h 56 min");
+    // Property: the table's words are the ones the queue-wait alert's message gives its threshold.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (tenths) => {
+        const threshold = fromForm("queue-wait", tenths / 10);
+        const rule = { id: "r", store: "s", kind: "queue-wait", zone: "till", threshold, forSeconds: 0, cooldownSeconds: 0, enabled: true } as const;
+        expect(alertMessage(rule, threshold + 1)).toContain(`(above ${thresholdText("queue-wait", threshold)})`);
       }),
     );
   });

@@ -5,7 +5,7 @@
  * 28.999999999999996, so a rule typed as 29 % read "28.999999999999996 %" in the table, and one of
  * 20 s set over the API "0.3333333333333333 min".
  */
-import type { AlertKind } from "@footfall/core";
+import { durationWords, type AlertKind } from "@footfall/core";
 
 /** Kinds whose threshold is a number of people. */
 export const countKind = (kind: AlertKind): boolean => kind === "queue-length" || kind === "forecast-arrivals";
@@ -23,14 +23,11 @@ export const fromForm = (kind: AlertKind, value: number): number => (shareKind(k
 export const unit = (kind: AlertKind): string => (shareKind(kind) ? "%" : countKind(kind) ? "people" : "min");
 
 /**
- * The threshold as the rules table says it: "29 %", "4 people", "5 min"; a time that is not whole
- * minutes in minutes and seconds ("20 s", "1 min 30 s"), never "0.3333333333333333 min".
+ * The threshold as the rules table says it: "29 %", "4 people", "5 min"; a time in the words of the alert's own
+ * message (core durationWords): "20 s", "1 min 30 s", from an hour "1 h 30 min" (the table said "90 min" where the
+ * message said "above 1 h 30 min"), never "0.3333333333333333 min".
  */
 export function thresholdText(kind: AlertKind, threshold: number): string {
   if (shareKind(kind) || countKind(kind)) return `${toForm(kind, threshold)} ${unit(kind)}`;
-  const s = clean(threshold);
-  if (s % 60 === 0) return `${s / 60} min`;
-  const min = Math.floor(s / 60);
-  const sec = clean(s - min * 60);
-  return min > 0 ? `${min} min ${sec} s` : `${sec} s`;
+  return durationWords(clean(threshold));
 }
