@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatDateTimeZ, formatLocalDate, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
+import { formatDate, formatDateTime, formatDateTimeZ, formatDay, formatLocalDate, formatMoney, formatRange, formatTime, isoLocal, offsetMinutes, zoneAbbr } from "./format.js";
 
 describe("formatLocalDate", () => {
   it("names a store's local date as the day of that date in the store's zone is named", () => {
@@ -73,6 +73,19 @@ describe("times in the store's zone, labelled", () => {
         const year = new Intl.DateTimeFormat("en-GB", { timeZone: tz, year: "numeric" }).format(ts);
         const same = year === new Intl.DateTimeFormat("en-GB", { timeZone: tz, year: "numeric" }).format(at);
         expect(formatDateTime(ts, tz, { now: at }).includes(` ${year},`)).toBe(!same);
+      }),
+    );
+  });
+  it("names a day as the screens do beside their times: 'Wed 9 Sept', its year only when another year's (formatDay)", () => {
+    const now = Date.UTC(2026, 11, 8, 0, 30);
+    expect(formatDay(Date.UTC(2026, 8, 9, 12), "Europe/Paris", { now })).toBe("Wed 9 Sept");
+    expect(formatDay(Date.UTC(2025, 8, 9, 12), "Europe/Paris", { now })).toBe("Tue, 9 Sept 2025");
+    expect(formatDay(Date.UTC(2025, 11, 31, 23, 30), "Europe/Paris", { now })).toBe("Thu 1 Jan");
+    // Property: formatDateTime's words are the day's, then the time.
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2060, 0, 1) }), fc.constantFrom("UTC", "Europe/Paris", "Pacific/Auckland", "America/New_York"), (ts, at, tz) => {
+        const clock = new Intl.DateTimeFormat("en-GB", { timeZone: tz, hour: "2-digit", minute: "2-digit" }).format(ts);
+        expect(formatDateTime(ts, tz, { now: at })).toBe(`${formatDay(ts, tz, { now: at })}, ${clock}`);
       }),
     );
   });

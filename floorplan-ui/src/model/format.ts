@@ -66,6 +66,16 @@ export function formatDateTime(ts: number, timeZone: string, opts: { seconds?: b
   }).format(ts);
 }
 
+/**
+ * A day as the screens name it beside their times (formatDateTime's day, without the time): `Mon 7 Dec`; a day of
+ * another year than `now`'s (the server's clock by default), each read in the zone, says its year: `Tue, 9 Sept 2025`.
+ * The experiments' retention note read "since Wed, 9 Sept 2026" (formatDate's, always with its year).
+ */
+export function formatDay(ts: number, timeZone: string, opts: { now?: number } = {}): string {
+  const year = yearIn(ts, timeZone) !== yearIn(opts.now ?? serverNow(), timeZone);
+  return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", ...(year ? { year: "numeric" } : {}) }).format(ts);
+}
+
 export function formatDate(ts: number, timeZone: string): string {
   return new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", year: "numeric" }).format(ts);
 }

@@ -7,7 +7,7 @@
  */
 import { cutByRetention, type KeptHistory } from "@footfall/core";
 import type { RetentionInfo } from "../api/types.js";
-import { formatCount, formatDate } from "./format.js";
+import { formatCount, formatDate, formatDay } from "./format.js";
 
 /** What a view needs: raw events (the server answers 400 before the horizon), or aggregates (older ranges still answer). */
 export type RetentionNeed = "raw" | "aggregates";
@@ -20,7 +20,7 @@ export type RetentionNeed = "raw" | "aggregates";
 export function retentionNote(r: RetentionInfo | undefined, need: RetentionNeed, what: string, timeZone: string, range?: { from: number }): string | null {
   if (!r || r.rawDays <= 0 || r.rawSince === null) return null;
   if (range && range.from >= r.rawSince) return null;
-  const kept = `Raw events are kept ${r.rawDays} day${r.rawDays === 1 ? "" : "s"} (since ${formatDate(r.rawSince, timeZone)})`;
+  const kept = `Raw events are kept ${r.rawDays} day${r.rawDays === 1 ? "" : "s"} (since ${formatDay(r.rawSince, timeZone)})`;
   return need === "raw"
     ? `${kept}. ${what} need raw events: choose ${range ? "a range" : "periods"} from then on. Older ranges show aggregates only.`
     : `${kept}: older ranges show aggregates only, so they must start and end on whole hours.${what ? ` ${what}` : ""}`;
