@@ -59,6 +59,16 @@ export function hookWants(hook: Pick<WebhookInfo, "events">, type: string): bool
   return hook.events.some((e) => e === type || e === "*" || (e.endsWith(".*") && type.startsWith(e.slice(0, -1))));
 }
 
+/** Why the dispatcher disabled a hook that kept failing (shown in the UI; an admin's disable reads 'disabled by an admin'). */
+export function failingReason(failures: number, since: number, error: string | null): string {
+  return `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`;
+}
+
+/** Whether a hook is off because the dispatcher disabled it for failing (failingReason's words), not by an admin. */
+export function disabledForFailing(hook: Pick<WebhookInfo, "enabled" | "disabledReason">): boolean {
+  return !hook.enabled && hook.disabledReason !== null && /^disabled after \d+ failed attempts in a row since /.test(hook.disabledReason);
+}
+
 /** A notification to deliver: its id (the same on every retry and to every hook), its type, and the store's data. */
 export interface WebhookMessage {
   deliveryId: string;
@@ -312,10 +322,15 @@ export class WebhookDispatcher {
         finishedAt: now,
       }, this.claimant);
       const fresh = recorded ? await this.storage.webhooks.get(hook.id) : undefined;
-      // The failing run is over; the switch stays as it is now (the hook was enabled when posted: one off now was switched
-      // off during the post, by an admin, whose disable stays).
-      if (fresh && (fresh.consecutiveFailures > 0 || fresh.failingSince !== null))
-        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: fresh.enabled, disabledReason: fresh.disabledReason });
+      // The failing run is over. The hook was enabled when posted; one off now was switched off during the post: by an
+      // admin, whose disable stays; or by another process (a chain's server, `footfall digest send`) whose failure, older
+      // than this success, disabled it for failing: that disable's reason ('N failed attempts in a row') no longer holds,
+      // the receiver works, so the hook is enabled again (its health is its latest outcome).
+      const reEnable = fresh !== undefined && disabledForFailing(fresh);
+      if (fresh && (fresh.consecutiveFailures > 0 || fresh.failingSince !== null || reEnable))
+        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: fresh.enabled || reEnable, disabledReason: reEnable ? null : fresh.disabledReason });
+      if (reEnable)
+        this.log.info({ hook: hook.id, store: hook.store, url: hook.url }, "webhooks: a hook disabled for failing while a delivery was posted got that delivery through; enabled again");
     } else {
       const givenUp = attempts >= o.maxAttempts;
       const recorded = await this.storage.webhooks.recordAttempt(d.hookId, d.deliveryId, {
@@ -342,9 +357,7 @@ export class WebhookDispatcher {
     const failures = hook.consecutiveFailures + 1;
     const since = hook.failingSince ?? now;
     const disable = now - since >= o.disableAfterMs || failures >= o.disableAfterFailures;
-    const reason = disable
-      ? `disabled after ${failures} failed attempts in a row since ${new Date(since).toISOString()}; last: ${result.error ?? "?"}. Fix the receiver, then enable the hook again: its queued deliveries go out in order.`
-      : null;
+    const reason = disable ? failingReason(failures, since, result.error) : null;
     // A hook an admin disabled while it was posted stays disabled, with the admin's reason.
     await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: hook.enabled && !disable, disabledReason: hook.enabled ? reason : hook.disabledReason });
     // Counted and said only when this failure is what disables it (not on a hook an admin or an earlier run switched off).

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffMs, DEFAULT_WEBHOOK_OPTIONS, hookWants } from "./dispatcher.js";
+import { backoffMs, DEFAULT_WEBHOOK_OPTIONS, disabledForFailing, failingReason, hookWants } from "./dispatcher.js";
 import { signatureHeader, verifySignature } from "./signature.js";
 
 describe("backoffMs", () => {
@@ -46,5 +46,19 @@ describe("signatures", () => {
     );
     expect(verifySignature("t=abc", "", "s", 0)).toEqual({ ok: false, why: "malformed" });
     expect(verifySignature(undefined, "", "s", 0)).toEqual({ ok: false, why: "malformed" });
+  });
+});
+
+describe("disabledForFailing", () => {
+  it("is true of the dispatcher's own disable, for any count, time and error, and never of an admin's or an enabled hook", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.option(fc.string()), (n, since, err) => {
+        const reason = failingReason(n, since, err);
+        expect(disabledForFailing({ enabled: false, disabledReason: reason })).toBe(true);
+        expect(disabledForFailing({ enabled: true, disabledReason: reason })).toBe(false);
+      }),
+    );
+    expect(disabledForFailing({ enabled: false, disabledReason: "disabled by an admin" })).toBe(false);
+    expect(disabledForFailing({ enabled: false, disabledReason: null })).toBe(false);
   });
 });

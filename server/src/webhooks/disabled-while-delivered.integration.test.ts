@@ -1,0 +1,106 @@
+/**
+ * A hook disabled for failing by one process while another gets its next delivery through is enabled again: its health
+ * is its latest outcome, and the automatic reason ('1 failed attempts in a row') no longer holds once its failure count
+ * is 0. Two dispatchers (two servers of a chain, or a server and `footfall digest send`) on one real SQLite file and a
+ * real HTTP receiver on a local port that holds each request until the test answers it. The first process's last attempt
+ * at a delivery fails and gives it up, and that failure disables the hook; its write of the hook's health is held (a slow
+ * process) until the other process has claimed and posted the next delivery; the post then goes through. The old
+ * dispatcher left the hook disabled, 'disabled after 1 failed attempts in a row', with consecutiveFailures 0.
+ * An admin's disable stays (admin-disable.integration).
+ */
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { tempDir, waitFor } from "../../../test/support/wait.js";
+import { openSqliteStorage } from "../storage/sqlite.js";
+import type { Storage, WebhookHealth } from "../storage/types.js";
+import { WebhookDispatcher } from "./dispatcher.js";
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** A receiver that holds every request until `answer` (oldest first). */
+async function receiver() {
+  const held: ServerResponse[] = [];
+  const got: string[] = [];
+  const server = createServer((req, res) => {
+    got.push(String(req.headers["footfall-delivery"]));
+    req.resume();
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanup.push(() => void server.closeAllConnections());
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    got,
+    held,
+    answer: (status: number) => held.shift()!.writeHead(status).end(status >= 400 ? "no" : undefined),
+  };
+}
+
+describe("a hook disabled for failing while another process delivers to it", () => {
+  it("is enabled again by that delivery's success, its failures cleared", async () => {
+    const dir = tempDir("footfall-webhook-redisable-");
+    const storage: Storage = await openSqliteStorage(dir.path);
+    cleanup.push(async () => {
+      await storage.close();
+      dir.remove();
+    });
+    const infos: string[] = [];
+    const log = { info: (_: unknown, msg?: string) => void infos.push(msg ?? ""), warn: () => {}, error: () => {} };
+    // A delivery is given up after one failed attempt, and one failure disables the hook.
+    const options = { timeoutMs: 60_000, maxAttempts: 1, disableAfterFailures: 1 };
+    // The first process's write of the hook's health waits for `release` (the process is slow there).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let healthHeld = false;
+    const slowStorage: Storage = {
+      ...storage,
+      webhooks: {
+        ...storage.webhooks,
+        setHealth: async (id: string, h: WebhookHealth) => {
+          healthHeld = true;
+          await released;
+          return storage.webhooks.setHealth(id, h);
+        },
+      },
+    };
+    const first = new WebhookDispatcher({ storage: slowStorage, log, options });
+    const other = new WebhookDispatcher({ storage, log, options });
+    const r = await receiver();
+    const hook = await storage.webhooks.create("s1", { url: r.url, events: [], secret: "whsec_x" }, Date.now());
+    const d1 = (await first.sendTest(hook.id))!;
+    const d2 = (await first.sendTest(hook.id))!;
+
+    // The first process posts d1; the receiver fails it: d1 is given up, and the hook is to be disabled (held).
+    const firstDone = first.deliverNow(hook.id, d1.deliveryId);
+    await waitFor("the first post", () => r.held.length === 1 || undefined);
+    r.answer(500);
+    await waitFor("the first process's disable", () => healthHeld || undefined);
+    expect(await storage.webhooks.getDelivery(hook.id, d1.deliveryId)).toMatchObject({ status: "given_up" });
+
+    // The other process posts d2, the hook's head now, while it is still enabled.
+    const otherDone = other.deliverNow(hook.id, d2.deliveryId);
+    await waitFor("the other post", () => r.held.length === 1 || undefined);
+    expect(r.got).toEqual([d1.deliveryId, d2.deliveryId]);
+    // The first process disables the hook for failing.
+    release();
+    await firstDone;
+    expect(await storage.webhooks.get(hook.id)).toMatchObject({ enabled: false, consecutiveFailures: 1, disabledReason: expect.stringMatching(/^disabled after 1 failed attempts in a row/) as unknown });
+
+    // Then d2 goes through: the receiver works, the failing run is over, and so is the disable it caused.
+    r.answer(204);
+    expect(await otherDone).toMatchObject({ posted: true, delivery: { status: "delivered", responseStatus: 204 } });
+    expect(await storage.webhooks.get(hook.id)).toMatchObject({ enabled: true, disabledReason: null, consecutiveFailures: 0, failingSince: null });
+    expect(infos).toContain("webhooks: a hook disabled for failing while a delivery was posted got that delivery through; enabled again");
+    // Its queue goes on: a new notification is queued and sent.
+    const d3 = (await other.sendTest(hook.id))!;
+    const third = other.deliverNow(hook.id, d3.deliveryId);
+    await waitFor("the third post", () => r.held.length === 1 || undefined);
+    r.answer(204);
+    expect(await third).toMatchObject({ posted: true, delivery: { status: "delivered" } });
+  });
+});
