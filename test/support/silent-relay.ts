@@ -29,6 +29,11 @@ export interface SilentRelay {
   readonly links: readonly RelayedLink[];
   /** The relayed connections still open on the client's side. */
   open(): RelayedLink[];
+  /**
+   * The cable cut: every link open now goes silent, and so does every new one from its start (a new connection is accepted
+   * and never answered, as pg sees a link that drops its packets: it has no connect timeout of its own).
+   */
+  cut(): void;
 }
 
 /**
@@ -42,6 +47,7 @@ export function useSilentRelay(server: PostgresFixture, prefix: string, opts: Si
   let relayPort = 0;
   let relay: Server | undefined;
   const links: RelayedLink[] = [];
+  let cut = false;
 
   beforeAll(async () => {
     url = server.database(prefix);
@@ -50,14 +56,17 @@ export function useSilentRelay(server: PostgresFixture, prefix: string, opts: Si
     // Half-open allowed: the relay decides whether a FIN is answered.
     relay = createServer({ allowHalfOpen: true }, (client) => {
       const up = createConnection({ host: "127.0.0.1", port: pgPort });
-      const link: RelayedLink = { client, up, silent: false, ended: false };
+      const link: RelayedLink = { client, up, silent: cut, ended: false };
       links.push(link);
       // Bytes pass while the link lives; once silent they are dropped both ways, the sockets left open (no FIN, no RST).
       client.on("data", (b: Buffer) => void (link.silent || up.write(b)));
       up.on("data", (b: Buffer) => void (link.silent || client.write(b)));
-      up.on("error", () => client.destroy());
+      // A link made after the cut never reaches PostgreSQL: its end there (the startup never sent, authentication_timeout)
+      // does not reach the client either.
+      const bornCut = cut;
+      up.on("error", () => void (bornCut || client.destroy()));
       client.on("error", () => up.destroy());
-      up.on("close", () => client.destroy());
+      up.on("close", () => void (bornCut || client.destroy()));
       client.on("close", () => up.destroy());
       client.on("end", () => {
         link.ended = true;
@@ -88,5 +97,9 @@ export function useSilentRelay(server: PostgresFixture, prefix: string, opts: Si
     },
     links,
     open: () => links.filter((l) => !l.client.destroyed),
+    cut: () => {
+      cut = true;
+      for (const link of links) link.silent = true;
+    },
   };
 }

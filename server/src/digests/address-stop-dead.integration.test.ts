@@ -2,12 +2,14 @@
  * A server stopping while its PostgreSQL link has died silently (a firewall or NAT forgot it, a cable cut: no FIN, no RST)
  * stops: the address note's stop removes its row with a query that no answer ever comes to, which held the server's stop
  * for ever. Real PostgreSQL (Debian's, started by the test) through a TCP relay that goes silent, as
- * cluster/bus-close-dead.integration's.
+ * cluster/bus-close-dead.integration's. And after more than two of its 30-s writes on such a link (the interval is 1 s
+ * here): one write at a time, each bounded, so the stop waits for one, not for writes queued behind a dead one.
  */
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { usePostgres } from "../../../test/support/postgres.js";
 import { useSilentRelay } from "../../../test/support/silent-relay.js";
+import { PoolSockets } from "../storage-pg/stop-within.js";
 import { noteServerAddress, SERVER_ADDRESSES_PG_SQL } from "./addresses.js";
 
 const server = usePostgres();
@@ -42,5 +44,26 @@ describe("the address note stopping on a link that died silently", () => {
     } finally {
       await direct.end();
     }
+  }, 60_000);
+
+  it("returns after more than two write intervals on the dead link, its new connections unanswered too", async () => {
+    const pool = new pg.Pool({ connectionString: relay.relayedUrl, max: 2 });
+    // As the storage's close does (storage-pg adapter): a pool end destroys what is still open, connections being made too.
+    const sockets = new PoolSockets([pool]);
+    const errors: string[] = [];
+    const note = await noteServerAddress(pool, "http://shop.example:8081", (err) => void errors.push(err.message), 1_000);
+    expect(errors).toEqual([]);
+    // The cable cut: the open connections go silent, and a new one is accepted and never answered.
+    relay.cut();
+    // Past two writes: the first after the cut waits on its connection. The old note queued the next ones behind it, and
+    // its stop, once it had destroyed the first's socket, waited on the next's new connection: for ever.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    await note.stop();
+    // The write given up said why, once per write, not at the stop.
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors[0]).toMatch(/^no answer from PostgreSQL within 1 s \(is the link to it down\?\); its connection is cut/);
+    // The storage's close then ends the pool: the connection still being made is destroyed.
+    await sockets.endWithin(() => pool.end());
+    expect(sockets.size).toBe(0);
   }, 60_000);
 });

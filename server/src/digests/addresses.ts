@@ -12,13 +12,12 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type pg from "pg";
 import type { PgQueryable } from "../storage-pg/pool.js";
+import { destroySocket, lateBy, STOP_WAIT_MS } from "../storage-pg/stop-within.js";
 
 /** How often a server writes its row again. */
 export const NOTE_EVERY_MS = 30_000;
 /** A row not written again for this long is not read: its server is gone (three notes missed). */
 export const FRESH_MS = 3 * NOTE_EVERY_MS;
-/** How long a stopping note waits for its row's removal before it destroys the connections it waits on. */
-const STOP_WAIT_MS = 2_000;
 
 /** (migration 30) PostgreSQL's table. Times are the database's clock, as the leases', so hosts with skewed clocks agree. */
 export const SERVER_ADDRESSES_PG_SQL = `
@@ -38,14 +37,24 @@ export interface AddressNote {
   stop(): Promise<void>;
 }
 
+/** How long one write of the row may take (its interval, if shorter) before the sockets it waits on are destroyed. */
+const WRITE_WAIT_MS = 10_000;
+
 /**
  * Notes `url` (publicUrl(): FOOTFALL_PUBLIC_URL, or this host's name and FOOTFALL_HTTP_PORT) as this server's, now and
  * every `everyMs`. A failure is `onError`'s to log, never a reason not to serve: the CLI then says its links are a guess.
+ *
+ * One write at a time, each bounded: on a link that died silently (a firewall or NAT forgot it: no FIN, no RST, no answer)
+ * a write's queries are not answered; past WRITE_WAIT_MS the sockets it holds are destroyed (it fails, said), and a tick
+ * that finds a write still going (a new connection being made, never answered: pg has no connect timeout) is skipped,
+ * never queued behind it. So a stop after minutes of a dead link waits for one write, at most STOP_WAIT_MS; a connection
+ * still being made then is the storage's close to destroy (storage-pg/stop-within PoolSockets).
  */
 export async function noteServerAddress(db: Pick<pg.Pool, "connect">, url: string, onError: (err: Error) => void, everyMs = NOTE_EVERY_MS): Promise<AddressNote> {
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  // The connections its queries hold now: a stop not answered in time destroys their sockets (a link that died silently).
+  // The connections its queries hold now: a write or a stop not answered in time destroys their sockets.
   const holding = new Set<pg.PoolClient>();
+  let stopping = false;
   const query = async (sql: string, params: unknown[] = []) => {
     const client = await db.connect();
     // Its socket destroyed (below), the client says so as an error event besides the query's: the query's is the one handled.
@@ -63,27 +72,41 @@ export async function noteServerAddress(db: Pick<pg.Pool, "connect">, url: strin
       client.off("error", broke);
     }
   };
+  const cut = () => {
+    for (const client of holding) destroySocket(client);
+  };
+  const writeWaitMs = Math.min(WRITE_WAIT_MS, everyMs);
   const write = async () => {
-    try {
+    const done = (async () => {
       await query(
         `INSERT INTO server_addresses (server, public_url) VALUES ($1, $2)
          ON CONFLICT (server) DO UPDATE SET public_url = excluded.public_url, seen_at = clock_timestamp()`,
         [id, url],
       );
       await query("DELETE FROM server_addresses WHERE seen_at < clock_timestamp() - interval '1 hour'");
+    })();
+    let late = false;
+    try {
+      late = await lateBy(done, writeWaitMs);
+      if (late) cut();
+      await done;
     } catch (err) {
-      onError(err as Error);
+      // A stop's own cut is not news; a write given up says why.
+      if (stopping) return;
+      onError(late ? new Error(`no answer from PostgreSQL within ${writeWaitMs / 1000} s (is the link to it down?); its connection is cut (${(err as Error).message})`) : (err as Error));
     }
   };
-  let writing = write();
-  await writing;
+  let writing: Promise<void> | null = null;
+  const writeOnce = () => (writing = write().finally(() => (writing = null)));
+  await writeOnce();
   const timer = setInterval(() => {
-    writing = writing.then(write);
+    if (!writing) void writeOnce();
   }, everyMs);
   timer.unref();
   return {
     stop: async () => {
       clearInterval(timer);
+      stopping = true;
       const removed = (async () => {
         await writing;
         try {
@@ -93,13 +116,11 @@ export async function noteServerAddress(db: Pick<pg.Pool, "connect">, url: strin
         }
       })();
       // Not answered within STOP_WAIT_MS (the link died silently: no answer ever comes), its connections' sockets are
-      // destroyed, so a stopping server does not hang on them; the row is not read after FRESH_MS.
-      let timer2: ReturnType<typeof setTimeout> | undefined;
-      const late = await Promise.race([removed.then(() => false), new Promise<boolean>((resolve) => (timer2 = setTimeout(() => resolve(true), STOP_WAIT_MS)))]);
-      clearTimeout(timer2);
-      if (!late) return;
-      for (const client of holding) (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
-      await removed;
+      // destroyed, so a stopping server does not hang on them; the row is not read after FRESH_MS. A write still making
+      // its connection then is not waited for (nothing here holds it: the storage's close destroys it).
+      if (!(await lateBy(removed, STOP_WAIT_MS))) return;
+      cut();
+      await lateBy(removed, STOP_WAIT_MS);
     },
   };
 }
