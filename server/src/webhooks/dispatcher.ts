@@ -360,15 +360,33 @@ export class WebhookDispatcher {
     const reason = disable ? failingReason(failures, since, result.error) : null;
     // A hook an admin disabled while it was posted stays disabled, with the admin's reason.
     await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: failures, failingSince: since, enabled: hook.enabled && !disable, disabledReason: hook.enabled ? reason : hook.disabledReason });
-    // Counted and said only when this failure is what disables it (not on a hook an admin or an earlier run switched off).
-    const disables = hook.enabled && disable;
     this.metrics?.webhookFailures.inc();
     if (givenUp) this.metrics?.webhookGivenUp.inc();
+    // A delivery given up lets the hook's next one go, at once, to another process (a chain's server, `footfall digest
+    // send`): one delivered before this write (its success read the hook before it) is the hook's latest outcome, so the
+    // failing run is over, and a disable for failing (this one) is undone; an admin's stays.
+    if (givenUp && (await this.deliveredAfter(d))) {
+      const current = await this.storage.webhooks.get(hook.id);
+      const reEnable = current !== undefined && disabledForFailing(current);
+      if (current)
+        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: current.enabled || reEnable, disabledReason: reEnable ? null : current.disabledReason });
+      this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt; a later one has gone through since");
+      return;
+    }
+    // Counted and said only when this failure is what disables it (not on a hook an admin or an earlier run switched off).
+    const disables = hook.enabled && disable;
     if (disables) this.metrics?.webhooksDisabled.inc();
     // Once per failing run (the hook worked, or had not been tried): its attempts are counted on the hook and each is in its delivery log.
     if (failures === 1) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, err: result.error }, "webhooks: a hook's delivery failed; retrying with backoff");
     if (disables) this.log.warn({ hook: hook.id, store: hook.store, url: hook.url, failures }, "webhooks: a hook keeps failing and is disabled");
     else if (givenUp) this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt");
+  }
+
+  /** Whether a delivery of `d`'s hook queued after it has been delivered (the hook's last finished one, before its head). */
+  private async deliveredAfter(d: WebhookDelivery): Promise<boolean> {
+    const head = await this.storage.webhooks.head(d.hookId);
+    const [last] = await this.storage.webhooks.deliveries(d.hookId, 1, head?.seq);
+    return last !== undefined && last.seq > d.seq && last.status === "delivered";
   }
 
   private async post(url: string, secret: string, d: WebhookDelivery): Promise<AttemptResult> {
