@@ -1,7 +1,8 @@
 /**
  * A hook disabled for failing by one process while another gets its next delivery through is enabled again: its health
  * is its latest outcome, and the automatic reason ('1 failed attempts in a row') no longer holds once its failure count
- * is 0. Two dispatchers (two servers of a chain, or a server and `footfall digest send`) on one real SQLite file and a
+ * is 0. Two dispatchers (two servers of a chain, or a server and `footfall digest send`) on one real SQLite file (and on
+ * Debian's PostgreSQL, a storage each) and a
  * real HTTP receiver on a local port that holds each request until the test answers it. The first process's last attempt
  * at a delivery fails and gives it up, and that failure disables the hook; its write of the hook's health is held (a slow
  * process) until the other process has claimed and posted the next delivery; the post then goes through. The old
@@ -14,6 +15,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { createMetrics } from "../metrics.js";
+import { usePostgres } from "../../../test/support/postgres.js";
+import { openPgStorage } from "../storage-pg/adapter.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
 import type { Storage, WebhookHealth } from "../storage/types.js";
 import { WebhookDispatcher } from "./dispatcher.js";
@@ -43,18 +46,36 @@ async function receiver() {
   };
 }
 
+type Backend = "sqlite" | "postgres";
+const pg = usePostgres();
+/** The storages of the two processes: one SQLite file's (the same handle), one PostgreSQL database's (two, as two servers). */
+const opened: Record<Backend, () => Promise<[Storage, Storage]>> = {
+  sqlite: async () => {
+    const dir = tempDir("footfall-webhook-redisable-");
+    const storage = await openSqliteStorage(dir.path);
+    cleanup.push(async () => {
+      await storage.close();
+      dir.remove();
+    });
+    return [storage, storage];
+  },
+  postgres: async () => {
+    const url = pg.database("footfall_webhook_redisable");
+    const a = await openPgStorage(url);
+    const b = await openPgStorage(url);
+    cleanup.push(() => a.close());
+    cleanup.push(() => b.close());
+    return [a, b];
+  },
+};
+
 /**
- * Two processes on one SQLite file and a holding receiver: the first process's last attempt at d1 fails (given up, and
+ * Two processes on one database and a holding receiver: the first process's last attempt at d1 fails (given up, and
  * the hook to be disabled: one failure does), its write of the hook's health held until `release`; the other process
  * posts d2 meanwhile.
  */
-async function race() {
-  const dir = tempDir("footfall-webhook-redisable-");
-  const storage: Storage = await openSqliteStorage(dir.path);
-  cleanup.push(async () => {
-    await storage.close();
-    dir.remove();
-  });
+async function race(backend: Backend) {
+  const [storage, otherStorage] = await opened[backend]();
   const infos: string[] = [];
   const warned: string[] = [];
   const log = { info: (_: unknown, msg?: string) => void infos.push(msg ?? ""), warn: (_: unknown, msg?: string) => void warned.push(msg ?? ""), error: () => {} };
@@ -79,7 +100,7 @@ async function race() {
   };
   const metrics = createMetrics();
   const first = new WebhookDispatcher({ storage: slowStorage, log, options, metrics });
-  const other = new WebhookDispatcher({ storage, log, options });
+  const other = new WebhookDispatcher({ storage: otherStorage, log, options });
   const r = await receiver();
   const hook = await storage.webhooks.create("s1", { url: r.url, events: [], secret: "whsec_x" }, Date.now());
   const d1 = (await first.sendTest(hook.id))!;
@@ -110,9 +131,9 @@ async function stillSends(t: Awaited<ReturnType<typeof race>>) {
 
 const disabledWords = /^disabled after 1 failed attempts in a row/;
 
-describe("a hook disabled for failing while another process delivers to it", () => {
+describe.each(["sqlite", "postgres"] as const)("a hook disabled for failing while another process delivers to it (%s)", (backend) => {
   it("is enabled again by that delivery's success, written after the disable, its failures cleared", async () => {
-    const t = await race();
+    const t = await race(backend);
     // The first process disables the hook for failing.
     t.release();
     await t.firstDone;
@@ -127,7 +148,7 @@ describe("a hook disabled for failing while another process delivers to it", () 
   });
 
   it("is not left disabled by the failure's write landing after that success", async () => {
-    const t = await race();
+    const t = await race(backend);
     // d2 goes through first, its success written while the first process's failure is still to be written.
     t.r.answer(204);
     expect(await t.otherDone).toMatchObject({ posted: true, delivery: { status: "delivered", responseStatus: 204 } });
