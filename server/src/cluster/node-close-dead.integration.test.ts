@@ -37,21 +37,25 @@ afterAll(async () => {
   await broker?.dispose();
 });
 
+/** A chain node on the relayed link, with no store: nothing is read, laid out or handled. */
+const startNode = (serverId: string, opts: { ingest?: boolean } = {}) =>
+  ClusterNode.start({
+    storage,
+    databaseUrl: relay.relayedUrl,
+    mqtt: { url: broker.url },
+    handlers: {} as TransportHandlers,
+    analytics: { invalidate: () => {} } as unknown as AnalyticsRegistry,
+    layouts: {} as LayoutCache,
+    log,
+    serverId,
+    ...opts,
+    onRemoteLive: () => {},
+    onRemoteLayout: () => {},
+  });
+
 describe("a chain node closing on a link that died silently", () => {
   it("returns, its dead connections' sockets closed", async () => {
-    // No store: nothing is read, laid out or handled.
-    const node = await ClusterNode.start({
-      storage,
-      databaseUrl: relay.relayedUrl,
-      mqtt: { url: broker.url },
-      handlers: {} as TransportHandlers,
-      analytics: { invalidate: () => {} } as unknown as AnalyticsRegistry,
-      layouts: {} as LayoutCache,
-      log,
-      serverId: "dead-link",
-      onRemoteLive: () => {},
-      onRemoteLayout: () => {},
-    });
+    const node = await startNode("dead-link");
     await node.join();
     await waitFor("shards held", () => node.broker.shards().length > 0 || undefined, { timeoutMs: 20_000 });
     const live = relay.open();
@@ -65,19 +69,7 @@ describe("a chain node closing on a link that died silently", () => {
 
   it("returns with the bus's last notices unsent (a front: no leases to release)", async () => {
     const before = relay.links.length;
-    const front = await ClusterNode.start({
-      storage,
-      databaseUrl: relay.relayedUrl,
-      mqtt: { url: broker.url },
-      handlers: {} as TransportHandlers,
-      analytics: { invalidate: () => {} } as unknown as AnalyticsRegistry,
-      layouts: {} as LayoutCache,
-      log,
-      serverId: "dead-link-front",
-      ingest: false,
-      onRemoteLive: () => {},
-      onRemoteLayout: () => {},
-    });
+    const front = await startNode("dead-link-front", { ingest: false });
     await front.join();
     const silence = () => relay.links.slice(before).forEach((l) => (l.silent = true));
     silence();
