@@ -4,9 +4,8 @@
  * (as PATCH /webhooks/:id {enabled: false} does). The old dispatcher, on a success ending a failing run, set the hook
  * enabled again with no reason: the admin's disable was undone by the post it was meant to stop after.
  */
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { holdingReceiver } from "../../../test/support/holding-receiver.js";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { createMetrics } from "../metrics.js";
 import { openSqliteStorage } from "../storage/sqlite.js";
@@ -18,21 +17,11 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-/** A receiver that holds every request until `answer`. */
+/** A receiver that holds every request until `answer` (oldest first), closed after the test. */
 async function receiver() {
-  const held: ServerResponse[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    held.push(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  cleanup.push(() => void server.closeAllConnections());
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    held,
-    answer: (status: number) => held.shift()!.writeHead(status).end(status >= 400 ? "no" : undefined),
-  };
+  const r = await holdingReceiver();
+  cleanup.push(() => r.close());
+  return r;
 }
 
 async function failingHook(options: { disableAfterFailures?: number } = {}) {

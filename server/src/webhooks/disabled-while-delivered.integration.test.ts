@@ -10,9 +10,8 @@
  * the success is written first and the failure's disable after it: the old dispatcher left it disabled, failures 1.
  * An admin's disable stays (admin-disable.integration).
  */
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { holdingReceiver } from "../../../test/support/holding-receiver.js";
 import { tempDir, waitFor } from "../../../test/support/wait.js";
 import { createMetrics } from "../metrics.js";
 import { usePostgres } from "../../../test/support/postgres.js";
@@ -26,24 +25,11 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-/** A receiver that holds every request until `answer` (oldest first). */
+/** A receiver that holds every request until `answer` (oldest first), closed after the test. */
 async function receiver() {
-  const held: ServerResponse[] = [];
-  const got: string[] = [];
-  const server = createServer((req, res) => {
-    got.push(String(req.headers["footfall-delivery"]));
-    req.resume();
-    held.push(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  cleanup.push(() => void server.closeAllConnections());
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    got,
-    held,
-    answer: (status: number) => held.shift()!.writeHead(status).end(status >= 400 ? "no" : undefined),
-  };
+  const r = await holdingReceiver();
+  cleanup.push(() => r.close());
+  return r;
 }
 
 type Backend = "sqlite" | "postgres";
