@@ -55,7 +55,7 @@ export interface ChainFixture {
   readonly servers: ReadonlyMap<string, ServerProcess>;
   /** The environment of a `footfall` command on the chain's database. */
   env(): Record<string, string>;
-  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder, with `env` besides (and `launcher` before node: e.g. faketime). */
+  /** `footfall serve` as server `id` of the chain (FOOTFALL_SERVER_ID), on its own data folder, with `env` besides (and `launcher` before node, which must run node in its own pid: `exec`, never a fork). */
   startServer(id: string, env?: Record<string, string>, launcher?: string[]): Promise<ServerProcess>;
   /** The shards each live server holds (`footfall cluster status --json`), by server id. */
   held(): Promise<Record<string, number[]>>;

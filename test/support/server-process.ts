@@ -28,7 +28,8 @@ export interface ServerProcessOptions {
   startTimeoutMs?: number;
   /**
    * A command that runs `node footfall serve` (its arguments follow): e.g. `unshare` to give the
-   * server a small or read-only file system of its own.
+   * server a small or read-only file system of its own. It must exec node, not fork it: a stop signals
+   * the launcher's pid (faketime's wrapper forks: use tools' requireLibFaketime in `env` instead).
    */
   launcher?: readonly string[];
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 /** Debian packages that provide the system tools the tests drive. */
@@ -46,5 +46,22 @@ export function requireTool(command: SystemTool): string {
   const pkg = APT_PACKAGES[command];
   throw new Error(
     `The tests need "${command}", which is not installed. Install it with:\n\n    sudo apt-get update && sudo apt-get install -y ${pkg}\n\n(.ci/run installs it on CI.)`,
+  );
+}
+
+/**
+ * libfaketime's preload library (Debian's `faketime` package pulls it in): a process started with it in `LD_PRELOAD`
+ * and `FAKETIME` set (e.g. "+30s") reads a clock that far off, in its own pid. Not faketime's wrapper command, which
+ * forks the program and does not pass signals on: a stop's SIGTERM (or SIGKILL) ends the wrapper and leaves the
+ * program running, adopted by init (a chain server so left ran on after session 50's CI).
+ */
+export function requireLibFaketime(): string {
+  const found = readdirSync("/usr/lib")
+    .filter((d) => d.includes("-linux-gnu"))
+    .map((d) => join("/usr/lib", d, "faketime", "libfaketime.so.1"))
+    .find((f) => existsSync(f));
+  if (found) return found;
+  throw new Error(
+    "The tests need libfaketime, which is not installed. Install it with:\n\n    sudo apt-get update && sudo apt-get install -y faketime\n\n(.ci/run installs it on CI.)",
   );
 }
