@@ -17,7 +17,7 @@
  */
 import pg from "pg";
 import type { Logger } from "../log.js";
-import { lateBy } from "../storage-pg/stop-within.js";
+import { destroySocket, lateBy, STOP_WAIT_MS } from "../storage-pg/stop-within.js";
 
 export const LIVE_CHANNEL = "footfall_live";
 export const LAYOUT_CHANNEL = "footfall_layouts";
@@ -267,30 +267,23 @@ export class ClusterBus {
       await this.sending?.catch(() => {});
       await Promise.all([this.flush().catch(() => {}), this.flushAlerts().catch(() => {})]);
     })();
-    // The notices still to send not sent within CLOSE_WAIT_MS (the link died silently): given up; the other servers read
+    // The notices still to send not sent within STOP_WAIT_MS (the link died silently): given up; the other servers read
     // the stores' figures and alerts at their next second's read. Their connections are the node's to cut (its control pool's end).
-    if (await lateBy(flushed, CLOSE_WAIT_MS)) this.o.log.warn({ waitedMs: CLOSE_WAIT_MS }, "stopping: gave up sending the last notices to the other servers (PostgreSQL does not answer); they read the changes within a second");
+    if (await lateBy(flushed, STOP_WAIT_MS)) this.o.log.warn({ waitedMs: STOP_WAIT_MS }, "stopping: gave up sending the last notices to the other servers (PostgreSQL does not answer); they read the changes within a second");
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
     const listener = this.listener;
     this.listener = null;
-    if (listener) await endWithin(listener, CLOSE_WAIT_MS);
+    if (listener) await endWithin(listener, STOP_WAIT_MS);
   }
 }
-
-/** How long a closing bus waits for its LISTEN connection to end politely before it destroys its socket. */
-const CLOSE_WAIT_MS = 2_000;
 
 /**
  * Ends `client` politely, or, when that is not answered within `ms` (its link died silently and the check has not found it
  * yet: a polite end waits on the dead link for ever), destroys its socket, so a stopping server does not hang on it.
  */
 async function endWithin(client: pg.Client, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const ended = client.end().catch(() => {});
-  const late = await Promise.race([ended.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)))]);
-  clearTimeout(timer);
-  if (!late) return;
-  (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream?.destroy?.();
+  if (await lateBy(ended, ms)) destroySocket(client);
   await ended;
 }

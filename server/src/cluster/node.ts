@@ -28,7 +28,7 @@ import { LiveTap } from "./live-tap.js";
 import { liveServerNamed } from "./liveness.js";
 import { DEFAULT_INFLIGHT_BUDGET, inflightBudgetFromEnv, ShardedBroker, stallMsFromEnv, type ShardOpened } from "./shard-mqtt.js";
 import { shardOf } from "./shards.js";
-import { destroySocket, lateBy } from "../storage-pg/stop-within.js";
+import { lateBy, PoolSockets, STOP_WAIT_MS } from "../storage-pg/stop-within.js";
 
 export interface ClusterNodeOptions {
   storage: PgStorage;
@@ -111,8 +111,8 @@ export class ClusterNode {
   /** Shards whose session came back without it, gathered (see {@link RETAINED_LOST_GATHER_MS}). */
   private readonly retainedLost = new Set<number>();
   private retainedLostTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The control pool's open connections, so a close on a link that died silently can destroy their sockets (see close()). */
-  private controlClients = new Set<pg.PoolClient>();
+  /** The control pool's sockets, so a close on a link that died silently can destroy them (see close()). */
+  private controlSockets: PoolSockets | null = null;
 
   private constructor(
     private readonly o: ClusterNodeOptions,
@@ -173,9 +173,7 @@ export class ClusterNode {
     let node: ClusterNode | null = null;
     // One connection more than the rounds, the bus and the store list need: the shard leases' liveness lock holds it.
     const control = createPgPool(o.databaseUrl, { max: 4, applicationName: "footfall-cluster" }, (err) => void (o.storage.connectionLost?.(err) || o.log.warn({ err: err.message }, "PostgreSQL: a cluster connection failed")));
-    const controlClients = new Set<pg.PoolClient>();
-    control.on("connect", (client) => void controlClients.add(client));
-    control.on("remove", (client) => void controlClients.delete(client));
+    const controlSockets = new PoolSockets([control]);
     // A second process under a live server's id (FOOTFALL_SERVER_ID copied to two machines) would take its MQTT client ids,
     // each kicking the other off every second, and its leases: refused before it connects anything.
     if (o.ingest !== false) {
@@ -205,7 +203,7 @@ export class ClusterNode {
       throw err;
     });
     node = new ClusterNode(o, broker, serverId, control);
-    node.controlClients = controlClients;
+    node.controlSockets = controlSockets;
     try {
       node.bus = await ClusterBus.start(control, {
         url: o.databaseUrl,
@@ -531,12 +529,12 @@ export class ClusterNode {
     if (this.discovery) clearInterval(this.discovery);
     if (this.tapCheck) clearInterval(this.tapCheck);
     if (this.retainedLostTimer) clearTimeout(this.retainedLostTimer);
-    // Releasing the leases is not answered within CLOSE_WAIT_MS (the link to PostgreSQL died silently: no answer ever
+    // Releasing the leases is not answered within STOP_WAIT_MS (the link to PostgreSQL died silently: no answer ever
     // comes): the control connections' sockets are destroyed, its queries fail, and the leases run out on their own.
     let dead = false;
     if (this.o.ingest !== false) {
       const stopped = this.leases.stop().catch((err: Error) => this.o.log.warn({ err: err.message }, "could not release the shard leases; they run out on their own"));
-      dead = await lateBy(stopped, CLOSE_WAIT_MS);
+      dead = await lateBy(stopped, STOP_WAIT_MS);
       if (dead) this.destroyControl();
       await stopped;
     }
@@ -547,17 +545,13 @@ export class ClusterNode {
     if (dead) this.destroyControl();
     // It waits for the connections in use (a bus's notice given up on a dead link): not answered in time, their sockets are destroyed.
     const ended = this.control.end().catch(() => {});
-    if (await lateBy(ended, CLOSE_WAIT_MS)) this.destroyControl();
+    if (await lateBy(ended, STOP_WAIT_MS)) this.destroyControl();
     await ended;
   }
 
   private destroyControl(): void {
-    // Those connected, and those being connected (pg-pool's own list): a connect on a dead link is never answered either.
-    const clients = new Set<pg.ClientBase>([...this.controlClients, ...((this.control as unknown as { _clients?: pg.ClientBase[] })._clients ?? [])]);
-    for (const client of clients) destroySocket(client);
+    // Those connected, and those being connected: a connect on a dead link is never answered either.
+    this.controlSockets?.destroy();
   }
 }
-
-/** How long a closing node waits for its leases' release before it destroys its control connections' sockets. */
-const CLOSE_WAIT_MS = 2_000;
 
