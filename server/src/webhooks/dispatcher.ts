@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
-import type { Storage, WebhookDelivery, WebhookInfo } from "../storage/types.js";
+import type { Storage, WebhookDelivery, WebhookHealth, WebhookInfo } from "../storage/types.js";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
 
 export interface WebhookOptions {
@@ -67,6 +67,12 @@ export function failingReason(failures: number, since: number, error: string | n
 /** Whether a hook is off because the dispatcher disabled it for failing (failingReason's words), not by an admin. */
 export function disabledForFailing(hook: Pick<WebhookInfo, "enabled" | "disabledReason">): boolean {
   return !hook.enabled && hook.disabledReason !== null && /^disabled after \d+ failed attempts in a row since /.test(hook.disabledReason);
+}
+
+/** A hook's health once a delivery of it went through: the failing run over, a disable for failing undone (an admin's stays). */
+function healthAfterSuccess(hook: Pick<WebhookInfo, "enabled" | "disabledReason">): WebhookHealth {
+  const reEnable = disabledForFailing(hook);
+  return { consecutiveFailures: 0, failingSince: null, enabled: hook.enabled || reEnable, disabledReason: reEnable ? null : hook.disabledReason };
 }
 
 /** A notification to deliver: its id (the same on every retry and to every hook), its type, and the store's data. */
@@ -327,8 +333,7 @@ export class WebhookDispatcher {
       // than this success, disabled it for failing: that disable's reason ('N failed attempts in a row') no longer holds,
       // the receiver works, so the hook is enabled again (its health is its latest outcome).
       const reEnable = fresh !== undefined && disabledForFailing(fresh);
-      if (fresh && (fresh.consecutiveFailures > 0 || fresh.failingSince !== null || reEnable))
-        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: fresh.enabled || reEnable, disabledReason: reEnable ? null : fresh.disabledReason });
+      if (fresh && (fresh.consecutiveFailures > 0 || fresh.failingSince !== null || reEnable)) await this.storage.webhooks.setHealth(hook.id, healthAfterSuccess(fresh));
       if (reEnable)
         this.log.info({ hook: hook.id, store: hook.store, url: hook.url }, "webhooks: a hook disabled for failing while a delivery was posted got that delivery through; enabled again");
     } else {
@@ -367,9 +372,7 @@ export class WebhookDispatcher {
     // failing run is over, and a disable for failing (this one) is undone; an admin's stays.
     if (givenUp && (await this.deliveredAfter(d))) {
       const current = await this.storage.webhooks.get(hook.id);
-      const reEnable = current !== undefined && disabledForFailing(current);
-      if (current)
-        await this.storage.webhooks.setHealth(hook.id, { consecutiveFailures: 0, failingSince: null, enabled: current.enabled || reEnable, disabledReason: reEnable ? null : current.disabledReason });
+      if (current) await this.storage.webhooks.setHealth(hook.id, healthAfterSuccess(current));
       this.log.warn({ hook: hook.id, delivery: d.deliveryId, attempts }, "webhooks: a delivery was given up after its last attempt; a later one has gone through since");
       return;
     }
